@@ -56,6 +56,9 @@ struct AwsError {
   static AwsError UnknownOperation(std::string msg = "") {
     return {"UnknownOperationException", std::move(msg), 400};
   }
+  static AwsError InvalidParameterValue(std::string msg) {
+    return {"InvalidParameterValue", std::move(msg), 400};
+  }
   static AwsError MissingParameter(std::string msg) { return {"MissingParameter", std::move(msg), 400}; }
   static AwsError MalformedQueryString(std::string msg) { return {"MalformedQueryString", std::move(msg), 404}; }
   static AwsError SerializationException(std::string msg) {
@@ -69,6 +72,27 @@ struct AwsError {
   static AwsError NoSuchEntity(std::string msg) { return {"NoSuchEntity", std::move(msg), 404}; }
   static AwsError EntityAlreadyExists(std::string msg) { return {"EntityAlreadyExists", std::move(msg), 409}; }
   static AwsError LimitExceeded(std::string msg) { return {"LimitExceeded", std::move(msg), 409}; }
+
+  // ---- S3 (rest-xml): extra members become elements of <Error> ----
+  static AwsError NoSuchBucket(std::string bucket) {
+    return AwsError("NoSuchBucket", "The specified bucket does not exist", 404).with("BucketName", std::move(bucket));
+  }
+  static AwsError NoSuchKey(std::string key) {
+    return AwsError("NoSuchKey", "The specified key does not exist.", 404).with("Key", std::move(key));
+  }
+  // resource_type: "SERVICE", "BUCKET" or "OBJECT" ("" = not sent).
+  static AwsError MethodNotAllowed(std::string method, std::string resource_type = "") {
+    AwsError e("MethodNotAllowed", "The specified method is not allowed against this resource.", 405);
+    e.with("Method", std::move(method));
+    if (!resource_type.empty()) e.with("ResourceType", std::move(resource_type));
+    return e;
+  }
+  static AwsError MalformedXML(std::string msg =
+      "The XML you provided was not well-formed or did not validate against our published schema") {
+    return {"MalformedXML", std::move(msg), 400};
+  }
+  static AwsError InvalidArgument(std::string msg) { return {"InvalidArgument", std::move(msg), 400}; }
+  static AwsError InvalidRequest(std::string msg) { return {"InvalidRequest", std::move(msg), 400}; }
 
   // ---- server side ----
   static AwsError InternalFailure(std::string msg = "An internal error occurred.") {

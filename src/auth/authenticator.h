@@ -1,0 +1,57 @@
+// authenticate: SigV4 -> principal. Looks the access key up (long-term key or temporary session),
+// checks expiry and session token, then verifies the signature.
+#pragma once
+
+#include <atomic>
+#include <optional>
+
+#include "auth/principal.h"
+#include "auth/sigv4.h"
+#include "common/clock.h"
+#include "common/http_types.h"
+#include "common/result.h"
+#include "store/identity_store.h"
+
+namespace orgroot::auth {
+
+struct Authenticated {
+  Principal principal;
+  SigV4Params sig;  // credential scope (region, service) of the request
+};
+
+// moto's server-mode behaviour: unknown keys act as account 123456789012 without signature checks,
+// until reset-auth arms strict checking after N more actions.
+class MotoCompat {
+ public:
+  static constexpr const char* kAccountId = "123456789012";
+  // Returns the previous count as moto prints it ("inf" or a number).
+  std::string reset_auth(std::optional<long long> n);
+  // Consumes one action; true if this request may skip authentication.
+  bool take_unauthenticated_action();
+  bool enforcing() const;
+
+ private:
+  std::atomic<long long> remaining_{-1};  // -1: infinite
+};
+
+class Authenticator {
+ public:
+  Authenticator(store::IdentityStore& store, const Clock& clock, MotoCompat* moto = nullptr)
+      : store_(store), clock_(clock), moto_(moto) {}
+
+  // `sig` is the request's parsed signature (auth::parse_auth). s3_style: S3's canonicalisation
+  // and S3's error codes (InvalidAccessKeyId ...). Unsigned requests never get here.
+  Result<Authenticated> authenticate(const HttpRequest& req, const SigV4Params& sig, bool s3_style);
+
+  SigningKeyCache& key_cache() { return cache_; }
+
+ private:
+  Result<Principal> principal_for_key(const SigV4Params& p, bool s3_style, std::string& secret);
+
+  store::IdentityStore& store_;
+  const Clock& clock_;
+  MotoCompat* moto_;
+  SigningKeyCache cache_;
+};
+
+}  // namespace orgroot::auth

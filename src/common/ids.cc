@@ -1,0 +1,117 @@
+#include "common/ids.h"
+
+#include <openssl/rand.h>
+
+#include <cstdint>
+#include <stdexcept>
+
+#include "common/clock.h"
+
+namespace orgroot {
+
+void SecureRandom::fill(unsigned char* out, size_t n) {
+  if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
+}
+
+namespace {
+std::string from_alphabet(Random& r, std::string_view alphabet, size_t n) {
+  // Rejection sampling keeps the distribution uniform for alphabets that do not divide 256.
+  std::string out;
+  out.reserve(n);
+  const unsigned limit = 256 - (256 % alphabet.size());
+  unsigned char buf[64];
+  while (out.size() < n) {
+    r.fill(buf, sizeof buf);
+    for (unsigned char c : buf) {
+      if (c >= limit) continue;
+      out.push_back(alphabet[c % alphabet.size()]);
+      if (out.size() == n) break;
+    }
+  }
+  return out;
+}
+constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+}  // namespace
+
+namespace ids {
+std::string access_key_id(Random& r, std::string_view account_id, bool temporary) {
+  uint64_t account = 0;
+  for (char c : account_id) account = account * 10 + static_cast<uint64_t>(c - '0');
+  unsigned char b[10];
+  r.fill(b, sizeof b);
+  uint64_t z = ((account & 0xFFFFFFFFFFull) << 7) | (b[0] & 0x7f);  // bit 47 stays 0
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(z >> (8 * (5 - i)));
+  // 10 bytes -> 16 base32 characters.
+  std::string out(temporary ? "ASIA" : "AKIA");
+  uint64_t hi = 0, lo = 0;
+  for (int i = 0; i < 5; ++i) hi = (hi << 8) | b[i];
+  for (int i = 5; i < 10; ++i) lo = (lo << 8) | b[i];
+  for (int i = 7; i >= 0; --i) out.push_back(kBase32[(hi >> (5 * i)) & 31]);
+  for (int i = 7; i >= 0; --i) out.push_back(kBase32[(lo >> (5 * i)) & 31]);
+  return out;
+}
+
+std::string account_from_access_key_id(std::string_view key) {
+  if (key.size() < 4 + 10) return {};
+  // First 10 base32 characters after the prefix hold the first 6 bytes (and 2 bits more).
+  uint64_t v = 0;
+  for (size_t i = 4; i < 4 + 10; ++i) {
+    auto pos = kBase32.find(key[i]);
+    if (pos == std::string_view::npos) return {};
+    v = (v << 5) | pos;
+  }
+  uint64_t z = v >> 2;  // 50 bits -> the first 48
+  uint64_t account = (z & 0x7FFFFFFFFF80ull) >> 7;
+  std::string s = std::to_string(account);
+  if (s.size() < 12) s.insert(0, 12 - s.size(), '0');
+  return s;
+}
+std::string unique_id(Random& r, std::string_view prefix) {
+  return std::string(prefix) + from_alphabet(r, kBase32, 17);
+}
+std::string secret_access_key(Random& r) { return from_alphabet(r, kBase64, 40); }
+std::string session_token(Random& r) {
+  // Real regional tokens start with this prefix; the rest is opaque to clients.
+  return "IQoJb3JpZ2luX2VjE" + from_alphabet(r, kBase64, 339);
+}
+std::string uuid4(Random& r) {
+  unsigned char b[16];
+  r.fill(b, sizeof b);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(hex[b[i] >> 4]);
+    out.push_back(hex[b[i] & 15]);
+  }
+  return out;
+}
+std::string digits(Random& r, size_t n) { return from_alphabet(r, "0123456789", n); }
+std::string lower_alnum(Random& r, size_t n) {
+  return from_alphabet(r, "abcdefghijklmnopqrstuvwxyz0123456789", n);
+}
+}  // namespace ids
+
+std::string iso8601(double epoch_seconds) {
+  time_t t = static_cast<time_t>(epoch_seconds);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string amz_date(std::chrono::system_clock::time_point tp) {
+  time_t t = std::chrono::system_clock::to_time_t(tp);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+}  // namespace orgroot

@@ -1,0 +1,217 @@
+#include "server/app.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "auth/authenticator.h"
+#include "common/clock.h"
+#include "common/ids.h"
+#include "protocol/model.h"
+#include "server/http_server.h"
+#include "server/pipeline.h"
+#include "services/iam/bootstrap.h"
+#include "services/sts/sts_service.h"
+#include "store/sqlite_identity_store.h"
+
+namespace orgroot::server {
+
+namespace fs = std::filesystem;
+
+std::string default_models_dir() {
+  if (const char* env = std::getenv("ORGROOT_MODELS_DIR")) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (auto rel : {"../share/orgroot/models", "../data/models", "data/models"}) {
+      fs::path p = exe.parent_path() / rel;
+      if (fs::exists(p / "sts.json", ec)) return fs::weakly_canonical(p, ec).string();
+    }
+  }
+  return std::string(ORGROOT_SOURCE_DIR) + "/data/models";
+}
+
+namespace {
+std::pair<std::string, uint16_t> split_listen(const std::string& s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("--listen must be HOST:PORT, got '" + s + "'");
+  std::string host = s.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(s.substr(colon + 1));
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) throw std::runtime_error("--listen has an invalid port: '" + s + "'");
+  return {host, static_cast<uint16_t>(port)};
+}
+
+HttpResponse json_response(int status, const boost::json::value& v) {
+  HttpResponse r;
+  r.status = status;
+  r.set_header("Content-Type", "application/json");
+  r.body = boost::json::serialize(v);
+  return r;
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+}  // namespace
+
+struct App::Impl {
+  AppOptions opts;
+  std::unique_ptr<Clock> own_clock;
+  const Clock* clock_ptr = nullptr;
+  const Clock& clock() const { return *clock_ptr; }
+  SecureRandom random;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  protocol::ModelRegistry models;
+  std::unique_ptr<store::SqliteIdentityStore> store;
+  std::unique_ptr<auth::MotoCompat> moto;
+  std::unique_ptr<auth::Authenticator> authenticator;
+  std::unique_ptr<services::StsService> sts;
+  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<HttpServer> http;
+  services::BootstrapOptions boot;
+
+  HttpResponse handle(HttpRequest& req) {
+    std::string_view path = req.path();
+    if (path.rfind("/_orgroot/", 0) == 0) return internal(req, path);
+    if (moto && path.rfind("/moto-api/", 0) == 0) return moto_api(req, path);
+    return pipeline->handle(req);
+  }
+
+  HttpResponse internal(HttpRequest& req, std::string_view path) {
+    if (path == "/_orgroot/health" && (req.method == "GET" || req.method == "HEAD")) {
+      double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      return json_response(200, {{"status", "ok"},
+                                 {"version", ORGROOT_VERSION},
+                                 {"uptime", uptime},
+                                 {"managementAccountId", boot.account_id}});
+    }
+    return json_response(404, {{"code", "NotFound"}, {"message", fmt::format("No such orgroot endpoint: {}", path)}});
+  }
+
+  HttpResponse moto_api(HttpRequest& req, std::string_view path) {
+    if (req.method == "POST" && path == "/moto-api/reset") {
+      store->reset();
+      services::bootstrap_management_account(*store, clock(), random, boot);
+      return json_response(200, {{"status", "ok"}});
+    }
+    if (req.method == "POST" && path == "/moto-api/reset-auth") {
+      std::string body = trim(req.body);
+      std::optional<long long> n;
+      if (body != "inf") {
+        try {
+          size_t used = 0;
+          long long v = std::stoll(body, &used);
+          if (used != body.size() || v < 0) throw std::invalid_argument("n");
+          n = v;
+        } catch (...) {
+          return json_response(400, {{"status", "error"},
+                                     {"message", "The body must be a non-negative whole number or 'inf'"}});
+        }
+      }
+      std::string prev = moto->reset_auth(n);
+      return json_response(200, {{"status", "ok"}, {"PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT", prev}});
+    }
+    return json_response(404, {{"code", "NotFound"}, {"message", fmt::format("No such moto endpoint: {}", path)}});
+  }
+};
+
+App::App(AppOptions opts) : impl_(std::make_unique<Impl>()) {
+  impl_->opts = std::move(opts);
+  if (impl_->opts.clock) {
+    impl_->clock_ptr = impl_->opts.clock;
+  } else {
+    impl_->own_clock = std::make_unique<OffsetClock>(std::chrono::seconds(impl_->opts.clock_offset_seconds));
+    impl_->clock_ptr = impl_->own_clock.get();
+  }
+}
+App::~App() = default;
+
+void App::start() {
+  auto& o = impl_->opts;
+  auto& I = *impl_;
+  if (!o.compat.empty() && o.compat != "moto") throw std::runtime_error("--compat takes only 'moto'");
+
+  std::string models_dir = o.models_dir.empty() ? default_models_dir() : o.models_dir;
+  auto reg = protocol::ModelRegistry::load_dir(models_dir);
+  if (!reg) throw std::runtime_error("cannot load the service models from " + models_dir + ": " + reg.error().message);
+  I.models = std::move(reg).value();
+
+  std::string db_path = ":memory:";
+  I.boot.account_id = o.account_id;
+  I.boot.admin_access_key_id = o.admin_access_key_id;
+  I.boot.admin_secret_access_key = o.admin_secret_access_key;
+  if (!o.in_memory) {
+    std::error_code ec;
+    fs::create_directories(o.data_dir, ec);
+    if (ec) throw std::runtime_error("cannot create the data directory " + o.data_dir + ": " + ec.message());
+    ::chmod(o.data_dir.c_str(), 0700);
+    db_path = (fs::path(o.data_dir) / "orgroot.db").string();
+    I.boot.credentials_file = (fs::path(o.data_dir) / "credentials").string();
+  }
+  I.store = std::make_unique<store::SqliteIdentityStore>(db_path);
+  auto outcome = services::bootstrap_management_account(*I.store, I.clock(), I.random, I.boot);
+  I.boot.account_id = outcome.account_id;
+  if (outcome.account_id != o.account_id)
+    spdlog::warn("the data directory belongs to management account {}; --account-id {} is ignored",
+                 outcome.account_id, o.account_id);
+  if (outcome.wrote_credentials_file)
+    spdlog::info("generated the admin access key {}; credentials written to {} (profile 'orgroot')",
+                 outcome.access_key_id, I.boot.credentials_file);
+  else if (o.admin_access_key_id.empty() && o.in_memory)
+    spdlog::info("generated the admin access key: aws_access_key_id={} aws_secret_access_key={}",
+                 outcome.access_key_id, outcome.secret_access_key);
+  else if (o.admin_access_key_id.empty())
+    spdlog::info("admin credentials: {} (profile 'orgroot')", I.boot.credentials_file);
+
+  if (o.compat == "moto") I.moto = std::make_unique<auth::MotoCompat>();
+  I.authenticator = std::make_unique<auth::Authenticator>(*I.store, I.clock(), I.moto.get());
+  I.sts = std::make_unique<services::StsService>(*I.store, I.clock(), I.random);
+  I.pipeline = std::make_unique<Pipeline>(PipelineDeps{I.models,
+                                                       *I.authenticator,
+                                                       {I.sts.get()},
+                                                       I.clock(),
+                                                       I.random,
+                                                       {"s3.localhost", "localhost", "s3.amazonaws.com"}});
+
+  auto [host, port] = split_listen(o.listen);
+  HttpServerOptions ho;
+  ho.host = host;
+  ho.port = port;
+  ho.threads = o.threads;
+  ho.body_limit = o.max_body_bytes;
+  ho.idle_timeout = std::chrono::seconds(o.idle_timeout_seconds);
+  ho.tls_cert_file = o.tls_cert;
+  ho.tls_key_file = o.tls_key;
+  I.http = std::make_unique<HttpServer>(
+      ho, [this](HttpRequest& req) { return impl_->handle(req); },
+      [this](const HttpRequest& req, int status) {
+        return impl_->pipeline->reject(
+            req, AwsError::RequestEntityTooLarge(fmt::format(
+                     "Request size exceeds the limit of {} bytes.", impl_->opts.max_body_bytes)));
+      });
+  I.http->start();
+  spdlog::info("orgroot {} listening on {}://{}:{} (management account {}{})", ORGROOT_VERSION,
+               o.tls_cert.empty() ? "http" : "https", host, I.http->port(), outcome.account_id,
+               o.in_memory ? ", in memory" : ", data in " + o.data_dir);
+}
+
+void App::wait() { impl_->http->wait(); }
+void App::stop() {
+  if (impl_->http) impl_->http->stop();
+}
+uint16_t App::port() const { return impl_->http ? impl_->http->port() : 0; }
+HttpResponse App::handle(HttpRequest& req) { return impl_->handle(req); }
+
+}  // namespace orgroot::server

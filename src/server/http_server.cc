@@ -1,0 +1,235 @@
+#include "server/http_server.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/as_tuple.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+namespace orgroot::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// RFC 7231 Date header, formatted once per second per thread.
+const std::string& http_date() {
+  thread_local time_t last = 0;
+  thread_local std::string cached;
+  time_t now = time(nullptr);
+  if (now != last) {
+    struct tm tm {};
+    gmtime_r(&now, &tm);
+    char buf[64];
+    strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached = buf;
+    last = now;
+  }
+  return cached;
+}
+
+HttpRequest to_request(http::request<http::string_body>&& in, bool secure, const std::string& peer) {
+  HttpRequest r;
+  r.method = std::string(in.method_string());
+  r.target = std::string(in.target());
+  r.headers.reserve(16);
+  for (const auto& f : in) r.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+  r.body = std::move(in.body());
+  r.secure_transport = secure;
+  r.remote_ip = peer;
+  return r;
+}
+
+HttpRequest headers_only(const http::request_parser<http::string_body>& p, bool secure, const std::string& peer) {
+  HttpRequest r;
+  const auto& h = p.get();
+  r.method = std::string(h.method_string());
+  r.target = std::string(h.target());
+  for (const auto& f : h) r.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+  r.secure_transport = secure;
+  r.remote_ip = peer;
+  return r;
+}
+
+http::response<http::string_body> to_beast(HttpResponse&& out, unsigned version, bool keep_alive, bool head) {
+  http::response<http::string_body> res{static_cast<http::status>(out.status), version};
+  bool has_length = false;
+  for (auto& h : out.headers) {
+    if (iequals(h.name, "content-length")) has_length = true;
+    res.insert(h.name, h.value);
+  }
+  res.set(http::field::date, http_date());
+  res.set(http::field::server, "orgroot");
+  res.keep_alive(keep_alive);
+  if (head) {
+    // HEAD: the headers a GET would carry, no body.
+    if (!has_length) res.content_length(out.body.size());
+  } else {
+    res.body() = std::move(out.body);
+    res.prepare_payload();
+  }
+  return res;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpServerOptions opts;
+  Handler handler;
+  Rejecter rejecter;
+  std::unique_ptr<ssl::context> tls;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+
+  template <typename Stream>
+  asio::awaitable<void> serve(Stream& stream, bool secure, std::string peer) {
+    beast::flat_buffer buffer;
+    auto& lowest = beast::get_lowest_layer(stream);
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(opts.body_limit);
+      parser.header_limit(64 * 1024);
+      lowest.expires_after(opts.idle_timeout);
+      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+      if (ec) break;  // closed, timed out, or garbage: drop the connection
+
+      lowest.expires_after(opts.request_timeout);
+      const auto& hdr = parser.get();
+      bool keep_alive = hdr.keep_alive();
+      int reject_status = 0;
+      if (auto len = parser.content_length(); len && *len > opts.body_limit) reject_status = 413;
+      if (!reject_status && hdr[http::field::expect] == "100-continue") {
+        http::response<http::empty_body> cont{http::status::continue_, hdr.version()};
+        auto [wec, wn] = co_await http::async_write(stream, cont, use_tuple);
+        if (wec) break;
+      }
+      if (!reject_status && !parser.is_done()) {
+        auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        if (rec == http::error::body_limit) reject_status = 413;
+        else if (rec) break;
+      }
+
+      HttpResponse out;
+      unsigned version = hdr.version();
+      bool head = hdr.method() == http::verb::head;
+      if (reject_status) {
+        out = rejecter(headers_only(parser, secure, peer), reject_status);
+        keep_alive = false;  // the unread body makes the connection unusable
+      } else {
+        HttpRequest req = to_request(parser.release(), secure, peer);
+        out = handler(req);
+      }
+      auto res = to_beast(std::move(out), version, keep_alive, head);
+      auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+      if (wec || !keep_alive) break;
+    }
+    beast::error_code ignored;
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    std::string peer;
+    beast::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    if (!ec) peer = ep.address().to_string();
+    socket.set_option(tcp::no_delay(true), ec);
+    if (tls) {
+      beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
+      beast::get_lowest_layer(stream).expires_after(opts.request_timeout);
+      auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+      if (hec) co_return;
+      co_await serve(stream, true, std::move(peer));
+    } else {
+      beast::tcp_stream stream(std::move(socket));
+      co_await serve(stream, false, std::move(peer));
+    }
+  }
+
+  // One acceptor; each accepted connection is handed to the next I/O thread's io_context in turn
+  // and stays there for its life.
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
+    size_t next = 0;
+    for (;;) {
+      auto& target = *contexts[next++ % contexts.size()];
+      auto [ec, socket] = co_await acceptor.async_accept(target, use_tuple);
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) co_return;
+        spdlog::warn("accept: {}", ec.message());
+        continue;
+      }
+      auto ex = socket.get_executor();
+      asio::co_spawn(ex, session(std::move(socket)), asio::detached);
+    }
+  }
+};
+
+HttpServer::HttpServer(HttpServerOptions opts, Handler handler, Rejecter rejecter)
+    : impl_(std::make_unique<Impl>()), opts_(std::move(opts)) {
+  impl_->opts = opts_;
+  impl_->handler = std::move(handler);
+  impl_->rejecter = std::move(rejecter);
+}
+
+HttpServer::~HttpServer() {
+  stop();
+  wait();
+}
+
+void HttpServer::start() {
+  unsigned n = opts_.threads ? opts_.threads : std::max(1u, std::thread::hardware_concurrency());
+  if (!opts_.tls_cert_file.empty()) {
+    impl_->tls = std::make_unique<ssl::context>(ssl::context::tls_server);
+    impl_->tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                            ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    impl_->tls->use_certificate_chain_file(opts_.tls_cert_file);
+    impl_->tls->use_private_key_file(opts_.tls_key_file, ssl::context::pem);
+  }
+  for (unsigned i = 0; i < n; ++i) impl_->contexts.push_back(std::make_unique<asio::io_context>(1));
+  auto acc = std::make_unique<tcp::acceptor>(*impl_->contexts[0]);
+  tcp::endpoint ep(asio::ip::make_address(opts_.host), opts_.port);
+  acc->open(ep.protocol());
+  acc->set_option(asio::socket_base::reuse_address(true));
+  acc->bind(ep);
+  acc->listen(asio::socket_base::max_listen_connections);
+  bound_port_ = acc->local_endpoint().port();
+  impl_->acceptors.push_back(std::move(acc));
+  asio::co_spawn(*impl_->contexts[0], impl_->accept_loop(*impl_->acceptors[0]), asio::detached);
+  for (unsigned i = 0; i < n; ++i) {
+    auto& ioc = *impl_->contexts[i];
+    auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(ioc.get_executor());
+    impl_->threads.emplace_back([&ioc, guard] {
+      for (;;) {
+        try {
+          ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("I/O thread: {}", e.what());  // a handler threw: keep serving
+        }
+      }
+    });
+  }
+}
+
+void HttpServer::wait() {
+  for (auto& t : impl_->threads)
+    if (t.joinable()) t.join();
+  impl_->threads.clear();
+}
+
+void HttpServer::stop() {
+  if (impl_->stopping.exchange(true)) return;
+  for (auto& c : impl_->contexts) c->stop();
+}
+
+}  // namespace orgroot::server

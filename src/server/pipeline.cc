@@ -1,0 +1,203 @@
+#include "server/pipeline.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "protocol/rest_xml.h"
+
+namespace orgroot::server {
+
+namespace {
+bool is_form(const HttpRequest& req) {
+  auto ct = req.header("content-type");
+  return ct && ct->rfind("application/x-www-form-urlencoded", 0) == 0;
+}
+bool has_query_action(const HttpRequest& req) {
+  std::string_view q = req.query();
+  return q.rfind("Action=", 0) == 0 || q.find("&Action=") != std::string_view::npos ||
+         (req.method == "POST" && is_form(req));
+}
+// "iam", "sts", "sqs" ... from a Host such as sts.us-east-1.amazonaws.com; "" if none.
+std::string_view service_from_host(const HttpRequest& req) {
+  auto h = req.header("host");
+  if (!h) return {};
+  std::string_view host = *h;
+  auto dot = host.find('.');
+  return dot == std::string_view::npos ? std::string_view() : host.substr(0, dot);
+}
+}  // namespace
+
+Pipeline::Pipeline(PipelineDeps deps) : deps_(std::move(deps)) { sts_model_ = deps_.models.by_name("sts"); }
+
+// ---------------------------------------------------------------------------------------------
+// route: which service and wire form. The service comes from the SigV4 credential scope, else
+// X-Amz-Target, else the query Action (named by the Host), else the path (S3).
+Result<Pipeline::Route> Pipeline::route(const HttpRequest& req) const {
+  Route r;
+  auto presence = auth::detect_auth(req);
+  if (presence == auth::AuthPresence::Unsupported)
+    return AwsError::IncompleteSignature("Unsupported authorization scheme: only AWS Signature Version 4 is accepted.");
+  if (presence != auth::AuthPresence::None) {
+    auto sig = auth::parse_auth(req);
+    if (!sig) return std::move(sig).error();
+    r.model = deps_.models.by_signing_name(sig->service);
+    r.sig = std::move(sig).value();
+    if (!r.model)
+      return AwsError("UnrecognizedClientException",
+                      fmt::format("orgroot does not serve the service '{}' named in the credential scope.", r.sig->service),
+                      400);
+  } else if (auto target = req.header("x-amz-target")) {
+    r.model = deps_.models.by_target(*target);
+    if (!r.model) return AwsError::UnknownOperation();
+  } else if (has_query_action(req)) {
+    r.model = deps_.models.by_endpoint_prefix(service_from_host(req));
+    if (!r.model || (!r.model->is_query() && !r.model->aws_query_compatible)) r.model = sts_model_;
+  } else {
+    r.model = deps_.models.by_name("s3");
+  }
+  if (!r.model) return AwsError::InternalFailure("no service model loaded");
+
+  if (r.model->protocol == "rest-xml") r.wire = Wire::RestXml;
+  else if (r.model->is_query()) r.wire = Wire::Query;
+  else if (req.header("x-amz-target")) r.wire = Wire::Json;
+  else r.wire = r.model->aws_query_compatible ? Wire::Query : Wire::Json;
+
+  for (auto* s : deps_.services)
+    if (s->name() == r.model->name) r.service = s;
+  return r;
+}
+
+Pipeline::Route Pipeline::fallback_route(const HttpRequest& req) const {
+  Route r;
+  if (auto target = req.header("x-amz-target")) {
+    r.model = deps_.models.by_target(*target);
+    if (r.model) {
+      r.wire = Wire::Json;
+      return r;
+    }
+  }
+  if (!has_query_action(req) && !req.header("authorization")) {
+    if ((r.model = deps_.models.by_name("s3"))) {
+      r.wire = Wire::RestXml;
+      return r;
+    }
+  }
+  r.model = sts_model_;
+  r.wire = Wire::Query;
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// authenticate: SigV4 -> principal. S3 alone accepts unsigned (anonymous) requests; whether an
+// anonymous caller may do anything is the bucket policy's business.
+Result<auth::Authenticated> Pipeline::authenticate(const HttpRequest& req, const Route& r) {
+  const bool s3 = r.wire == Wire::RestXml;
+  if (!r.sig) {
+    if (s3) {
+      auth::Authenticated anon;
+      anon.principal.type = auth::PrincipalType::Anonymous;
+      anon.principal.arn = "*";
+      return anon;
+    }
+    return AwsError::MissingAuthenticationToken();
+  }
+  return deps_.authenticator.authenticate(req, *r.sig, s3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// decode: the protocol codec turns the wire form into the operation's parameters and checks them
+// against the model's shapes.
+Result<protocol::DecodedRequest> Pipeline::decode(const HttpRequest& req, const Route& r) const {
+  switch (r.wire) {
+    case Wire::Query: return protocol::decode_query(*r.model, req);
+    case Wire::Json: return protocol::decode_json(*r.model, req);
+    case Wire::RestXml: {
+      auto m = protocol::match_rest_operation(*r.model, req, deps_.s3_virtual_host_suffixes);
+      if (!m) return std::move(m).error();
+      return protocol::decode_rest_xml(*r.model, req, *m);
+    }
+  }
+  return AwsError::InternalFailure();
+}
+
+// ---------------------------------------------------------------------------------------------
+// authorize: the policy engine's place. Until IAM policies, SCPs and resource policies arrive
+// (the Organizations/IAM issue), every authenticated principal is allowed; anonymous callers are
+// allowed nothing.
+Status Pipeline::authorize(const auth::Principal& who, const Route& r, const protocol::DecodedRequest& call) const {
+  if (who.type == auth::PrincipalType::Anonymous) return AwsError::AccessDenied("Access Denied");
+  return OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// execute: the service's handler for the operation.
+services::OperationResult Pipeline::execute(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
+                                            const protocol::DecodedRequest& call, const std::string& request_id) {
+  const services::OperationHandler* h = r.service ? r.service->find(call.op->name) : nullptr;
+  if (!h)
+    return AwsError("NotImplemented",
+                    fmt::format("orgroot does not implement {}:{} yet.", r.model->signing_name, call.op->name), 501,
+                    false);
+  services::CallContext ctx{who.principal, request_id, r.sig ? std::string_view(r.sig->region) : "us-east-1",
+                            req.remote_ip, req.secure_transport};
+  return (*h)(ctx, call.params);
+}
+
+// ---------------------------------------------------------------------------------------------
+// encode: the result (or error) in the wire form the request came in.
+HttpResponse Pipeline::encode(const Route& r, const protocol::Operation& op, const boost::json::value& result,
+                              const std::string& request_id) const {
+  switch (r.wire) {
+    case Wire::Query: return protocol::encode_query_result(*r.model, op, result, request_id);
+    case Wire::Json: return protocol::encode_json_result(*r.model, op, result, request_id);
+    case Wire::RestXml: return protocol::encode_rest_xml_result(*r.model, op, result, request_id);
+  }
+  return {};
+}
+
+HttpResponse Pipeline::encode_error(const Route& r, const AwsError& e, const std::string& request_id, bool head) const {
+  switch (r.wire) {
+    case Wire::Query: return protocol::encode_query_error(*r.model, e, request_id);
+    case Wire::Json: return protocol::encode_json_error(*r.model, auth::json_protocol_auth_error(e), request_id);
+    case Wire::RestXml: return protocol::encode_rest_xml_error(*r.model, e, request_id, head);
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+HttpResponse Pipeline::handle(const HttpRequest& req) {
+  const std::string request_id = ids::uuid4(deps_.random);
+  const bool head = req.method == "HEAD";
+  Route r;
+  try {
+    auto routed = route(req);
+    if (!routed) return encode_error(fallback_route(req), routed.error(), request_id, head);
+    r = std::move(routed).value();
+
+    auto who = authenticate(req, r);
+    if (!who) return encode_error(r, who.error(), request_id, head);
+
+    auto call = decode(req, r);
+    if (!call) return encode_error(r, call.error(), request_id, head);
+
+    if (auto st = authorize(who->principal, r, *call); !st) return encode_error(r, st.error(), request_id, head);
+
+    auto result = execute(req, r, *who, *call, request_id);
+    if (!result) return encode_error(r, result.error(), request_id, head);
+
+    return encode(r, *call->op, *result, request_id);
+  } catch (const std::exception& ex) {
+    spdlog::error("request {} failed: {}", request_id, ex.what());
+    if (!r.model) r = fallback_route(req);
+    return encode_error(r, AwsError::InternalFailure(), request_id, head);
+  }
+}
+
+HttpResponse Pipeline::reject(const HttpRequest& headers_only, const AwsError& error) {
+  const std::string request_id = ids::uuid4(deps_.random);
+  auto routed = route(headers_only);
+  Route r = routed ? std::move(routed).value() : fallback_route(headers_only);
+  return encode_error(r, error, request_id, headers_only.method == "HEAD");
+}
+
+}  // namespace orgroot::server

@@ -1,0 +1,62 @@
+// What every AWS service of orgroot looks like to the pipeline: named operations over decoded
+// parameters (the protocol codec's value tree, see protocol/codec.h), returning a value tree or an
+// AwsError. Services know nothing of HTTP or of the wire protocol.
+#pragma once
+
+#include <boost/json.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "auth/principal.h"
+#include "common/result.h"
+
+namespace orgroot::services {
+
+struct CallContext {
+  const auth::Principal& principal;
+  std::string_view request_id;
+  std::string_view region;      // from the SigV4 credential scope
+  std::string_view source_ip;
+  bool secure_transport = false;
+};
+
+using OperationResult = Result<boost::json::value>;
+using OperationHandler = std::function<OperationResult(CallContext&, const boost::json::object& params)>;
+
+class Service {
+ public:
+  virtual ~Service() = default;
+  // The model name (data/models/<name>.json) and SigV4 signing name: "sts", "iam", ...
+  virtual std::string_view name() const = 0;
+  // nullptr: the operation exists in AWS's model but orgroot does not implement it.
+  const OperationHandler* find(std::string_view operation) const {
+    auto it = handlers_.find(std::string(operation));
+    return it == handlers_.end() ? nullptr : &it->second;
+  }
+
+ protected:
+  void on(std::string op, OperationHandler h) { handlers_.emplace(std::move(op), std::move(h)); }
+
+ private:
+  std::unordered_map<std::string, OperationHandler> handlers_;
+};
+
+// Small accessors for decoded parameters.
+inline const boost::json::value* param(const boost::json::object& p, std::string_view k) {
+  auto it = p.find(k);
+  return it == p.end() ? nullptr : &it->value();
+}
+inline std::string param_str(const boost::json::object& p, std::string_view k, std::string def = {}) {
+  auto v = param(p, k);
+  return v && v->is_string() ? std::string(v->get_string()) : def;
+}
+inline std::optional<int64_t> param_int(const boost::json::object& p, std::string_view k) {
+  auto v = param(p, k);
+  if (v && v->is_int64()) return v->get_int64();
+  if (v && v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
+  return std::nullopt;
+}
+
+}  // namespace orgroot::services

@@ -1,0 +1,76 @@
+// The records behind identities: accounts, IAM users, access keys and temporary sessions.
+// Services and the authenticator use this interface; SqliteIdentityStore implements it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace orgroot::store {
+
+struct AccountRecord {
+  std::string account_id;
+  std::string name;
+  std::string email;
+  double created_at = 0;
+};
+
+struct UserRecord {
+  std::string account_id;
+  std::string user_name;
+  std::string user_id;  // AIDA...
+  std::string path = "/";
+  std::string arn;
+  double created_at = 0;
+};
+
+struct AccessKeyRecord {
+  std::string access_key_id;  // AKIA...
+  std::string secret;
+  std::string account_id;
+  std::string user_name;  // empty: the account's root user
+  std::string status = "Active";
+  double created_at = 0;
+};
+
+struct SessionRecord {
+  std::string access_key_id;  // ASIA...
+  std::string secret;
+  std::string session_token;
+  std::string account_id;
+  double expiration = 0;
+  double created_at = 0;
+  std::string principal_json;  // the serialized principal the session acts as
+};
+
+class IdentityStore {
+ public:
+  virtual ~IdentityStore() = default;
+
+  virtual void put_account(const AccountRecord& a) = 0;
+  virtual std::optional<AccountRecord> get_account(const std::string& account_id) = 0;
+
+  virtual void put_user(const UserRecord& u) = 0;
+  virtual std::optional<UserRecord> get_user(const std::string& account_id, const std::string& user_name) = 0;
+
+  virtual void put_access_key(const AccessKeyRecord& k) = 0;
+  virtual std::optional<AccessKeyRecord> get_access_key(const std::string& access_key_id) = 0;
+
+  virtual void put_session(const SessionRecord& s) = 0;
+  virtual std::optional<SessionRecord> get_session(const std::string& access_key_id) = 0;
+
+  virtual void attach_user_policy(const std::string& account_id, const std::string& user_name,
+                                  const std::string& policy_arn) = 0;
+  virtual std::vector<std::string> user_policy_arns(const std::string& account_id, const std::string& user_name) = 0;
+
+  // Small durable settings (server identity, flags).
+  virtual std::optional<std::string> get_setting(const std::string& key) = 0;
+  virtual void put_setting(const std::string& key, const std::string& value) = 0;
+
+  // Wipes every record (moto's /moto-api/reset).
+  virtual void reset() = 0;
+};
+
+}  // namespace orgroot::store

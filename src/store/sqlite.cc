@@ -1,0 +1,131 @@
+#include "store/sqlite.h"
+
+#include <fmt/format.h>
+
+namespace orgroot::store {
+
+namespace {
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  throw SqliteError(fmt::format("sqlite: {}: {}", what, db ? sqlite3_errmsg(db) : "no connection"));
+}
+}  // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), st_(nullptr) {
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &st_, nullptr) != SQLITE_OK)
+    fail(db, fmt::format("prepare '{}'", sql));
+}
+
+Statement::~Statement() {
+  if (st_) sqlite3_finalize(st_);
+}
+
+Statement& Statement::bind(int i, std::string_view v) {
+  if (sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    fail(db_, "bind text");
+  return *this;
+}
+Statement& Statement::bind(int i, int64_t v) {
+  if (sqlite3_bind_int64(st_, i, v) != SQLITE_OK) fail(db_, "bind int");
+  return *this;
+}
+Statement& Statement::bind(int i, double v) {
+  if (sqlite3_bind_double(st_, i, v) != SQLITE_OK) fail(db_, "bind double");
+  return *this;
+}
+Statement& Statement::bind_null(int i) {
+  if (sqlite3_bind_null(st_, i) != SQLITE_OK) fail(db_, "bind null");
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(st_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(db_, "step");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+}
+
+void Statement::reset() {
+  sqlite3_reset(st_);
+  sqlite3_clear_bindings(st_);
+}
+
+std::string Statement::text(int col) const {
+  auto p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, col))) : std::string();
+}
+std::optional<std::string> Statement::opt_text(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return text(col);
+}
+int64_t Statement::i64(int col) const { return sqlite3_column_int64(st_, col); }
+double Statement::f64(int col) const { return sqlite3_column_double(st_, col); }
+bool Statement::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+
+Database::Database(const std::string& path) {
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw SqliteError("sqlite: open " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  if (path != ":memory:") exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=NORMAL");
+  exec("PRAGMA foreign_keys=ON");
+}
+
+Database::~Database() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+void Database::exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown";
+    sqlite3_free(err);
+    throw SqliteError(fmt::format("sqlite: exec: {}", msg));
+  }
+}
+
+int Database::schema_version() {
+  exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+  auto st = prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  st.step();
+  return static_cast<int>(st.i64(0));
+}
+
+void Database::migrate(const std::vector<std::string_view>& migrations) {
+  int current = schema_version();
+  if (current > static_cast<int>(migrations.size()))
+    throw SqliteError(fmt::format("the data directory has schema version {}, newer than this orgroot ({})",
+                                  current, migrations.size()));
+  for (int v = current + 1; v <= static_cast<int>(migrations.size()); ++v) {
+    Transaction tx(*this);
+    exec(migrations[v - 1]);
+    prepare("INSERT INTO schema_migrations(version, applied_at) VALUES(?, datetime('now'))").bind(1, v).run();
+    tx.commit();
+  }
+}
+
+Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::~Transaction() {
+  if (!done_) {
+    try {
+      db_.exec("ROLLBACK");
+    } catch (...) {
+    }
+  }
+}
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace orgroot::store

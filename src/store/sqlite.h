@@ -1,0 +1,95 @@
+// A thin RAII layer over SQLite: one connection, prepared statements, transactions and numbered
+// schema migrations. It knows tables and transactions, no business rules.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace orgroot::store {
+
+class SqliteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement(Statement&& o) noexcept : db_(o.db_), st_(o.st_) { o.st_ = nullptr; }
+
+  // Binding is 1-based, as in SQLite.
+  Statement& bind(int i, std::string_view v);
+  Statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  Statement& bind(int i, int64_t v);
+  Statement& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
+  Statement& bind(int i, double v);
+  Statement& bind(int i, bool v) { return bind(i, static_cast<int64_t>(v ? 1 : 0)); }
+  Statement& bind_null(int i);
+  template <typename T>
+  Statement& bind(int i, const std::optional<T>& v) {
+    return v ? bind(i, *v) : bind_null(i);
+  }
+
+  // Returns true while there is a row.
+  bool step();
+  // Runs to completion (for writes).
+  void run();
+  void reset();
+
+  std::string text(int col) const;
+  std::optional<std::string> opt_text(int col) const;
+  int64_t i64(int col) const;
+  double f64(int col) const;
+  bool is_null(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_;
+};
+
+class Database {
+ public:
+  // path ":memory:" for an in-memory database. Opens in WAL mode with synchronous=NORMAL
+  // (a committed transaction survives a process crash; see docs/storage.md).
+  explicit Database(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void exec(std::string_view sql);
+  Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+  int64_t changes() const { return sqlite3_changes64(db_); }
+  sqlite3* raw() { return db_; }
+
+  // Applies every migration whose number is above the stored schema version, each in its own
+  // transaction. Migrations are numbered from 1 and never edited once released.
+  void migrate(const std::vector<std::string_view>& migrations);
+  int schema_version();
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace orgroot::store

@@ -1,0 +1,46 @@
+// IdentityStore over SQLite, with a read-through cache of access keys and sessions so that the
+// authentication path does not touch the database on every request. Every write goes through
+// this object, so the cache never goes stale.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "store/identity_store.h"
+#include "store/sqlite.h"
+
+namespace orgroot::store {
+
+class SqliteIdentityStore final : public IdentityStore {
+ public:
+  // path ":memory:" keeps nothing on disk.
+  explicit SqliteIdentityStore(const std::string& path);
+
+  void put_account(const AccountRecord& a) override;
+  std::optional<AccountRecord> get_account(const std::string& account_id) override;
+  void put_user(const UserRecord& u) override;
+  std::optional<UserRecord> get_user(const std::string& account_id, const std::string& user_name) override;
+  void put_access_key(const AccessKeyRecord& k) override;
+  std::optional<AccessKeyRecord> get_access_key(const std::string& access_key_id) override;
+  void put_session(const SessionRecord& s) override;
+  std::optional<SessionRecord> get_session(const std::string& access_key_id) override;
+  void attach_user_policy(const std::string& account_id, const std::string& user_name,
+                          const std::string& policy_arn) override;
+  std::vector<std::string> user_policy_arns(const std::string& account_id, const std::string& user_name) override;
+  std::optional<std::string> get_setting(const std::string& key) override;
+  void put_setting(const std::string& key, const std::string& value) override;
+  void reset() override;
+
+  Database& database() { return db_; }
+
+ private:
+  std::mutex db_mu_;  // one connection, serialized
+  Database db_;
+  std::shared_mutex cache_mu_;
+  std::unordered_map<std::string, std::shared_ptr<const AccessKeyRecord>> key_cache_;
+  std::unordered_map<std::string, std::shared_ptr<const SessionRecord>> session_cache_;
+};
+
+}  // namespace orgroot::store

@@ -1,0 +1,94 @@
+#include "store/sqlite_identity_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/schema.h"
+
+namespace orgroot::store {
+namespace {
+
+std::string temp_db(const char* name) {
+  auto dir = std::filesystem::temp_directory_path() / ("orgroot-store-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto p = dir / name;
+  std::filesystem::remove(p);
+  std::filesystem::remove(p.string() + "-wal");
+  std::filesystem::remove(p.string() + "-shm");
+  return p.string();
+}
+
+TEST(SqliteIdentityStore, RecordsSurviveReopen) {
+  std::string path = temp_db("reopen.db");
+  {
+    SqliteIdentityStore s(path);
+    s.put_account({"000000000000", "management", "m@example.com", 1.0});
+    s.put_user({"000000000000", "admin", "AIDAAAAAAAAAAAAAAAAAA", "/", "arn:aws:iam::000000000000:user/admin", 2.0});
+    s.put_access_key({"AKIAAAAAAAAAAAAAAAAA", "secret", "000000000000", "admin", "Active", 3.0});
+    s.put_session({"ASIAAAAAAAAAAAAAAAAA", "s2", "tok", "000000000000", 100.0, 4.0, "{}"});
+    s.attach_user_policy("000000000000", "admin", "arn:aws:iam::aws:policy/AdministratorAccess");
+    s.put_setting("k", "v");
+  }
+  SqliteIdentityStore s(path);
+  ASSERT_TRUE(s.get_account("000000000000"));
+  auto u = s.get_user("000000000000", "ADMIN");  // IAM user names are case-insensitive
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->user_id, "AIDAAAAAAAAAAAAAAAAAA");
+  auto k = s.get_access_key("AKIAAAAAAAAAAAAAAAAA");
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->secret, "secret");
+  EXPECT_EQ(k->user_name, "admin");
+  auto sess = s.get_session("ASIAAAAAAAAAAAAAAAAA");
+  ASSERT_TRUE(sess);
+  EXPECT_EQ(sess->expiration, 100.0);
+  EXPECT_EQ(s.user_policy_arns("000000000000", "admin"),
+            std::vector<std::string>{"arn:aws:iam::aws:policy/AdministratorAccess"});
+  EXPECT_EQ(s.get_setting("k"), "v");
+  EXPECT_FALSE(s.get_access_key("AKIAXXXXXXXXXXXXXXXX"));
+  EXPECT_EQ(s.database().schema_version(), static_cast<int>(schema_migrations().size()));
+}
+
+TEST(SqliteIdentityStore, RootKeysHaveNoUserAndResetWipesEverything) {
+  SqliteIdentityStore s(":memory:");
+  s.put_account({"111111111111", "a", "a@example.com", 1.0});
+  s.put_access_key({"AKIAROOTROOTROOTROOT", "x", "111111111111", "", "Active", 1.0});
+  auto k = s.get_access_key("AKIAROOTROOTROOTROOT");
+  ASSERT_TRUE(k);
+  EXPECT_TRUE(k->user_name.empty());
+  s.reset();
+  EXPECT_FALSE(s.get_access_key("AKIAROOTROOTROOTROOT"));  // the cache is wiped too
+  EXPECT_FALSE(s.get_account("111111111111"));
+}
+
+TEST(SqliteIdentityStore, KeyStatusUpdateIsSeenThroughTheCache) {
+  SqliteIdentityStore s(":memory:");
+  s.put_account({"111111111111", "a", "a@example.com", 1.0});
+  s.put_access_key({"AKIAROOTROOTROOTROOT", "x", "111111111111", "", "Active", 1.0});
+  ASSERT_EQ(s.get_access_key("AKIAROOTROOTROOTROOT")->status, "Active");
+  s.put_access_key({"AKIAROOTROOTROOTROOT", "x", "111111111111", "", "Inactive", 1.0});
+  EXPECT_EQ(s.get_access_key("AKIAROOTROOTROOTROOT")->status, "Inactive");
+}
+
+TEST(Database, RefusesANewerSchema) {
+  std::string path = temp_db("newer.db");
+  {
+    Database db(path);
+    db.migrate(schema_migrations());
+    db.exec("INSERT INTO schema_migrations(version, applied_at) VALUES(999, 'x')");
+  }
+  EXPECT_THROW(SqliteIdentityStore{path}, SqliteError);
+}
+
+TEST(Database, FailedMigrationLeavesNothingBehind) {
+  Database db(":memory:");
+  std::vector<std::string_view> m = {"CREATE TABLE a(x INTEGER);", "CREATE TABLE b(y INTEGER); SELECT * FROM nope;"};
+  EXPECT_THROW(db.migrate(m), SqliteError);
+  EXPECT_EQ(db.schema_version(), 1);
+  auto st = db.prepare("SELECT count(*) FROM sqlite_master WHERE name='b'");
+  st.step();
+  EXPECT_EQ(st.i64(0), 0);
+}
+
+}  // namespace
+}  // namespace orgroot::store
