@@ -52,9 +52,14 @@ EVP_MAC* mac_hmac() {
 struct ThreadContexts {
   EVP_MD_CTX* md = nullptr;
   EVP_MAC_CTX* hmac256 = nullptr;
+  // The 32-byte key hmac256 was last keyed with (a derived SigV4 signing key, typically): a
+  // repeated key re-initialises from the stored pads instead of hashing the key again.
+  bool have_last_key = false;
+  unsigned char last_key[32];
   ~ThreadContexts() {
     EVP_MD_CTX_free(md);
     EVP_MAC_CTX_free(hmac256);
+    OPENSSL_cleanse(last_key, sizeof last_key);
   }
 };
 thread_local ThreadContexts tls;
@@ -144,7 +149,17 @@ Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
   // HMAC keys may be empty; OpenSSL wants a non-null pointer even then.
   static const unsigned char kEmpty = 0;
   const auto* k = key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
-  if (!EVP_MAC_init(c, k, key.size(), nullptr) ||
+  bool reuse = key.size() == sizeof tls.last_key && tls.have_last_key &&
+               std::memcmp(tls.last_key, k, sizeof tls.last_key) == 0;
+  int init_ok;
+  if (reuse) {
+    init_ok = EVP_MAC_init(c, nullptr, 0, nullptr);  // same key: restart from the keyed state
+  } else {
+    init_ok = EVP_MAC_init(c, k, key.size(), nullptr);
+    tls.have_last_key = key.size() == sizeof tls.last_key;
+    if (tls.have_last_key) std::memcpy(tls.last_key, k, sizeof tls.last_key);
+  }
+  if (!init_ok ||
       !EVP_MAC_update(c, reinterpret_cast<const unsigned char*>(data.data()), data.size()) ||
       !EVP_MAC_final(c, out.data(), &len, out.size()) || len != out.size())
     fatal("HMAC-SHA256");

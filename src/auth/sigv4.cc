@@ -2,8 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstring>
-#include <functional>
+#include <cstdio>
 
 #include "auth/crypto.h"
 
@@ -39,8 +38,33 @@ inline void append_encoded_byte(std::string& out, unsigned char c, bool encode_s
   }
 }
 
+// Writes the encoding of byte c at p; returns the new end.
+inline char* put_encoded(char* p, unsigned char c) {
+  if (is_unreserved(c)) {
+    *p++ = static_cast<char>(c);
+  } else {
+    p[0] = '%';
+    p[1] = kUpperHex[c >> 4];
+    p[2] = kUpperHex[c & 0xf];
+    p += 3;
+  }
+  return p;
+}
+
+// Appends `raw` percent-encoded (everything but the unreserved set; '/' too).
+void append_encoded(std::string& out, std::string_view raw) {
+  std::size_t at = out.size();
+  out.resize(at + raw.size() * 3);
+  char* p = out.data() + at;
+  for (char c : raw) p = put_encoded(p, static_cast<unsigned char>(c));
+  out.resize(static_cast<std::size_t>(p - out.data()));
+}
+
 // Decodes %XX escapes of `raw` and appends the result re-encoded with the unreserved set, in one pass.
 void append_reencoded(std::string& out, std::string_view raw) {
+  std::size_t at = out.size();
+  out.resize(at + raw.size() * 3);
+  char* p = out.data() + at;
   for (std::size_t i = 0; i < raw.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(raw[i]);
     if (c == '%' && i + 2 < raw.size()) {
@@ -50,8 +74,9 @@ void append_reencoded(std::string& out, std::string_view raw) {
         i += 2;
       }
     }
-    append_encoded_byte(out, c, true);
+    p = put_encoded(p, c);
   }
+  out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -78,22 +103,20 @@ std::string_view trim(std::string_view s) {
 // replaced by one space.
 void append_canonical_header_value(std::string& out, std::string_view v) {
   v = trim(v);
-  bool in_space = false;
-  for (char c : v) {
-    if (is_space(c)) {
-      in_space = true;
-      continue;
-    }
-    if (in_space) {
-      out += ' ';
-      in_space = false;
-    }
-    out += c;
+  std::size_t i = 0;
+  while (i < v.size()) {
+    std::size_t j = i;
+    while (j < v.size() && !is_space(v[j])) ++j;
+    out.append(v.data() + i, j - i);
+    if (j == v.size()) break;
+    out += ' ';
+    while (j < v.size() && is_space(v[j])) ++j;  // trim() guarantees a word follows
+    i = j;
   }
 }
 
-// Value of the first query parameter named `name` (exact, after decoding), decoded.
-std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+// Raw (still encoded) value of the first query parameter whose decoded name is `name`.
+std::optional<std::string_view> raw_query_param(std::string_view query, std::string_view name) {
   std::size_t i = 0;
   while (i <= query.size()) {
     std::size_t amp = query.find('&', i);
@@ -104,13 +127,20 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
     std::size_t eq = piece.find('=');
     std::string_view k = piece.substr(0, eq);
     std::string_view v = eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
-    if (k == name || (k.find('%') != std::string_view::npos && uri_decode(k) == name)) return uri_decode(v);
+    if (k == name || (k.find('%') != std::string_view::npos && uri_decode(k) == name)) return v;
   }
   return std::nullopt;
 }
 
+// Decoded value of the first query parameter named `name`.
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+  auto v = raw_query_param(query, name);
+  if (!v) return std::nullopt;
+  return uri_decode(*v);
+}
+
 bool has_query_param(std::string_view query, std::string_view name) {
-  return query_param(query, name).has_value();
+  return raw_query_param(query, name).has_value();
 }
 
 // Hex bytes as S3 prints them in <StringToSignBytes>: "41 57 53 34 ..."
@@ -402,18 +432,21 @@ void append_canonical_path(std::string& out, std::string_view raw, bool s3) {
   for (std::size_t k = 0; k < n; ++k) {
     if (k) out += '/';
     std::string_view seg = k < 64 ? segs[k] : more[k - 64];
-    for (char c : seg) append_encoded_byte(out, static_cast<unsigned char>(c), true);
+    append_encoded(out, seg);
   }
   if (n > 0 && raw.back() == '/') out += '/';
 }
 
 void append_canonical_query(std::string& out, std::string_view query, bool presigned) {
   if (query.empty()) return;
-  struct Param {
-    std::string kv;       // "key=value", encoded
-    std::size_t key_len;  // length of the encoded key
+  // All "key=value" pairs are encoded into one buffer; the spans are sorted.
+  struct Span {
+    uint32_t off, key_len, len;
   };
-  std::vector<Param> params;
+  std::string buf;
+  buf.reserve(query.size() + query.size() / 2 + 8);
+  std::vector<Span> spans;
+  spans.reserve(static_cast<std::size_t>(std::count(query.begin(), query.end(), '&')) + 1);
   std::size_t i = 0;
   while (i <= query.size()) {
     std::size_t amp = query.find('&', i);
@@ -424,23 +457,27 @@ void append_canonical_query(std::string& out, std::string_view query, bool presi
     std::size_t eq = piece.find('=');
     std::string_view k = piece.substr(0, eq);
     std::string_view v = eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
-    Param prm;
-    prm.kv.reserve(k.size() + v.size() + 8);
-    append_reencoded(prm.kv, k);
-    if (presigned && prm.kv == "X-Amz-Signature") continue;
-    prm.key_len = prm.kv.size();
-    prm.kv += '=';
-    append_reencoded(prm.kv, v);
-    params.push_back(std::move(prm));
+    std::size_t start = buf.size();
+    append_reencoded(buf, k);
+    std::size_t key_len = buf.size() - start;
+    if (presigned && std::string_view(buf).substr(start) == "X-Amz-Signature") {
+      buf.resize(start);
+      continue;
+    }
+    buf += '=';
+    append_reencoded(buf, v);
+    spans.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(key_len),
+                     static_cast<uint32_t>(buf.size() - start)});
   }
-  std::sort(params.begin(), params.end(), [](const Param& a, const Param& b) {
-    std::string_view ka(a.kv.data(), a.key_len), kb(b.kv.data(), b.key_len);
-    if (ka != kb) return ka < kb;
-    return std::string_view(a.kv).substr(a.key_len + 1) < std::string_view(b.kv).substr(b.key_len + 1);
+  const std::string_view b(buf);
+  std::sort(spans.begin(), spans.end(), [b](const Span& x, const Span& y) {
+    std::string_view kx = b.substr(x.off, x.key_len), ky = b.substr(y.off, y.key_len);
+    if (kx != ky) return kx < ky;
+    return b.substr(x.off + x.key_len + 1, x.len - x.key_len - 1) < b.substr(y.off + y.key_len + 1, y.len - y.key_len - 1);
   });
-  for (std::size_t k = 0; k < params.size(); ++k) {
+  for (std::size_t k = 0; k < spans.size(); ++k) {
     if (k) out += '&';
-    out += params[k].kv;
+    out.append(b.substr(spans[k].off, spans[k].len));
   }
 }
 
@@ -662,8 +699,7 @@ SigningKey SigningKeyCache::get(std::string_view akid, std::string_view secret, 
     if (s.used && s.access_key_id == akid && s.date == date && s.region == region && s.service == service &&
         crypto::constant_time_equals(s.secret, secret)) {
       SigningKey k = s.key;
-      std::lock_guard<std::mutex> st(stats_lock_);
-      ++hits_;
+      hits_.fetch_add(1, std::memory_order_relaxed);
       return k;
     }
   }
@@ -680,19 +716,12 @@ SigningKey SigningKeyCache::get(std::string_view akid, std::string_view secret, 
     s.service = service;
     s.key = k;
   }
-  std::lock_guard<std::mutex> st(stats_lock_);
-  ++misses_;
+  misses_.fetch_add(1, std::memory_order_relaxed);
   return k;
 }
 
-uint64_t SigningKeyCache::hits() const {
-  std::lock_guard<std::mutex> st(stats_lock_);
-  return hits_;
-}
-uint64_t SigningKeyCache::misses() const {
-  std::lock_guard<std::mutex> st(stats_lock_);
-  return misses_;
-}
+uint64_t SigningKeyCache::hits() const { return hits_.load(std::memory_order_relaxed); }
+uint64_t SigningKeyCache::misses() const { return misses_.load(std::memory_order_relaxed); }
 
 // ---------------------------------------------------------------------------------------------
 // verify
@@ -1014,14 +1043,14 @@ Civil civil(system_clock::time_point t) {
 
 std::string format_amz_date(system_clock::time_point t) {
   Civil c = civil(t);
-  char buf[32];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02ld%02ld%02ldZ", c.y, c.mo, c.d, c.h, c.mi, c.s);
   return buf;
 }
 
 std::string format_iso8601(system_clock::time_point t) {
   Civil c = civil(t);
-  char buf[32];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", c.y, c.mo, c.d, c.h, c.mi, c.s);
   return buf;
 }
@@ -1071,7 +1100,7 @@ std::optional<std::string> http_date_to_amz_date(std::string_view v) {
   int hh, mm, ss;
   if (!digits(time_s.substr(0, 2), hh) || !digits(time_s.substr(3, 2), mm) || !digits(time_s.substr(6, 2), ss))
     return std::nullopt;
-  char buf[32];
+  char buf[80];
   std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ", year, mon, day, hh, mm, ss);
   std::string out(buf);
   if (!parse_amz_date(out)) return std::nullopt;
@@ -1083,8 +1112,12 @@ std::optional<std::string> http_date_to_amz_date(std::string_view v) {
 
 std::string uri_encode(std::string_view s, bool encode_slash) {
   std::string out;
+  if (encode_slash) {
+    append_encoded(out, s);
+    return out;
+  }
   out.reserve(s.size() + s.size() / 2);
-  for (char c : s) append_encoded_byte(out, static_cast<unsigned char>(c), encode_slash);
+  for (char c : s) append_encoded_byte(out, static_cast<unsigned char>(c), false);
   return out;
 }
 

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -98,7 +99,7 @@ std::string sign_hex(const SigningKey& key, std::string_view string_to_sign);
 // A hit takes one striped lock and allocates nothing.
 class SigningKeyCache {
  public:
-  explicit SigningKeyCache(std::size_t slots = 4096);
+  explicit SigningKeyCache(std::size_t slots = 1024);
   ~SigningKeyCache();
   SigningKeyCache(const SigningKeyCache&) = delete;
   SigningKeyCache& operator=(const SigningKeyCache&) = delete;
@@ -119,8 +120,7 @@ class SigningKeyCache {
   static constexpr std::size_t kStripes = 64;
   std::vector<Slot> slots_;
   std::unique_ptr<std::mutex[]> locks_;
-  mutable std::mutex stats_lock_;
-  uint64_t hits_ = 0, misses_ = 0;
+  std::atomic<uint64_t> hits_{0}, misses_{0};
 };
 
 struct VerifyOptions {
@@ -154,6 +154,13 @@ Status verify(const HttpRequest& req, const SigV4Params& p, std::string_view sec
 // the form that returns them. Defined in aws_chunked.cc.
 Result<std::string> decode_aws_chunked(std::string_view body, const SigV4Params& p, const SigningKey& key,
                                        bool verify_chunk_signatures);
+
+// True for the x-amz-content-sha256 values whose aws-chunked bodies carry chunk signatures
+// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]); pass it as decode_aws_chunked's
+// verify_chunk_signatures. STREAMING-UNSIGNED-PAYLOAD-TRAILER bodies have none.
+inline bool streaming_payload_signed(std::string_view x_amz_content_sha256) {
+  return x_amz_content_sha256 == kStreamingSignedPayload || x_amz_content_sha256 == kStreamingSignedPayloadTrailer;
+}
 
 // Client side (used by orgroot's own admin CLI and by benchmarks): signs a request in place — adds
 // host (if missing and the target is absolute, "http://host/path", which is then made origin-form),

@@ -61,6 +61,9 @@ struct AwsError {
   }
   static AwsError MissingParameter(std::string msg) { return {"MissingParameter", std::move(msg), 400}; }
   static AwsError MalformedQueryString(std::string msg) { return {"MalformedQueryString", std::move(msg), 404}; }
+  // json protocols' name for ValidationError (same message format).
+  static AwsError ValidationException(std::string msg) { return {"ValidationException", std::move(msg), 400}; }
+  static AwsError MissingAction(std::string msg = "Missing Action") { return {"MissingAction", std::move(msg), 400}; }
   static AwsError SerializationException(std::string msg) {
     return {"SerializationException", std::move(msg), 400};
   }
@@ -72,6 +75,10 @@ struct AwsError {
   static AwsError NoSuchEntity(std::string msg) { return {"NoSuchEntity", std::move(msg), 404}; }
   static AwsError EntityAlreadyExists(std::string msg) { return {"EntityAlreadyExists", std::move(msg), 409}; }
   static AwsError LimitExceeded(std::string msg) { return {"LimitExceeded", std::move(msg), 409}; }
+  // IAM's answer to a policy document it cannot accept ("Syntax errors in policy.", ...).
+  static AwsError MalformedPolicyDocument(std::string msg) {
+    return {"MalformedPolicyDocument", std::move(msg), 400};
+  }
 
   // ---- S3 (rest-xml): extra members become elements of <Error> ----
   static AwsError NoSuchBucket(std::string bucket) {

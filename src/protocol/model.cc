@@ -2,6 +2,7 @@
 #include "protocol/model.h"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -80,13 +81,52 @@ void number_of(const json::object& o, std::string_view key, std::optional<double
     text = std::to_string(v->get_uint64());
   } else if (v->is_double()) {
     out = v->get_double();
-    text = json::serialize(*v);
+    char buf[40];
+    auto r = std::to_chars(buf, buf + sizeof buf, *out);  // shortest form: "1.5", not "1.5E0"
+    text.assign(buf, r.ptr);
   }
 }
 
 AwsError load_error(std::string msg) { return AwsError::InternalFailure("service model: " + std::move(msg)); }
 
+// Deep merge: objects merge key by key, anything else replaces.
+void deep_merge(json::value& into, const json::value& from) {
+  if (into.is_object() && from.is_object()) {
+    auto& dst = into.get_object();
+    for (const auto& kv : from.get_object()) {
+      auto it = dst.find(kv.key());
+      if (it == dst.end()) dst.emplace(kv.key(), kv.value());
+      else deep_merge(it->value(), kv.value());
+    }
+    return;
+  }
+  into = from;
+}
+
+Result<json::value> read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return load_error("cannot open " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  json::value doc = json::parse(ss.str(), ec);
+  if (ec) return load_error(path + ": " + ec.message());
+  return doc;
+}
+
 }  // namespace
+
+// "xmlNamespace" is either {"prefix": p, "uri": u} or just the uri.
+static void read_namespace(const json::object& o, std::string& prefix, std::string& uri) {
+  auto* ns = o.if_contains("xmlNamespace");
+  if (!ns) return;
+  if (ns->is_string()) {
+    uri = std::string(ns->get_string());
+  } else if (ns->is_object()) {
+    prefix = str_of(ns->get_object(), "prefix");
+    uri = str_of(ns->get_object(), "uri");
+  }
+}
 
 // Friend of ServiceModel: fills its private indexes.
 class ModelLoader {
@@ -98,10 +138,7 @@ class ModelLoader {
     m.location_name = str_of(o, "locationName");
     m.query_name = str_of(o, "queryName");
     m.timestamp_format = str_of(o, "timestampFormat");
-    if (auto* ns = o.if_contains("xmlNamespace"); ns && ns->is_object()) {
-      m.xml_namespace_prefix = str_of(ns->get_object(), "prefix");
-      m.xml_namespace_uri = str_of(ns->get_object(), "uri");
-    }
+    read_namespace(o, m.xml_namespace_prefix, m.xml_namespace_uri);
     m.flattened = bool_of(o, "flattened");
     m.xml_attribute = bool_of(o, "xmlAttribute");
     m.host_label = bool_of(o, "hostLabel");
@@ -159,10 +196,7 @@ class ModelLoader {
         if (e.is_string()) s.enum_values.emplace_back(e.get_string());
     }
     s.location_name = str_of(o, "locationName");
-    if (auto* ns = o.if_contains("xmlNamespace"); ns && ns->is_object()) {
-      s.xml_namespace_prefix = str_of(ns->get_object(), "prefix");
-      s.xml_namespace_uri = str_of(ns->get_object(), "uri");
-    }
+    read_namespace(o, s.xml_namespace_prefix, s.xml_namespace_uri);
     s.timestamp_format = str_of(o, "timestampFormat");
     s.streaming = bool_of(o, "streaming");
     s.sensitive = bool_of(o, "sensitive");
@@ -230,7 +264,8 @@ class ModelLoader {
       op.input = model.find_shape(shape);
       if (!op.input) return load_error("operation " + name + " input refers to unknown shape " + shape);
       op.input_location_name = str_of(io, "locationName");
-      if (auto* ns = io.if_contains("xmlNamespace"); ns && ns->is_object()) op.input_xml_namespace = str_of(ns->get_object(), "uri");
+      std::string prefix;
+      read_namespace(io, prefix, op.input_xml_namespace);
     }
     if (auto* out = o.if_contains("output"); out && out->is_object()) {
       const auto& oo = out->get_object();
@@ -293,7 +328,24 @@ class ModelLoader {
         if (!r) return std::move(r).error();
       }
     }
+    derive_json_error_style(model);
     return model;
+  }
+
+  // json error envelopes: json 1.0 services (SQS) qualify "__type" with the service namespace,
+  // json 1.1 services (Organizations, CloudTrail) send the bare code. The message member follows
+  // the casing of the service's modeled exceptions ("Message" for Organizations).
+  static void derive_json_error_style(ServiceModel& model) {
+    model.json_error_type_prefix.clear();
+    if (model.protocol == "json" && model.json_version == "1.0" && !model.endpoint_prefix.empty())
+      model.json_error_type_prefix = "com.amazonaws." + model.endpoint_prefix + "#";
+    size_t lower = 0, upper = 0;
+    for (const auto& [name, s] : model.shapes) {
+      if (!s.exception) continue;
+      if (s.find_member("message")) ++lower;
+      if (s.find_member("Message")) ++upper;
+    }
+    model.json_error_message_key = upper > lower ? "Message" : "message";
   }
 
   static Result<const Operation*> add_operation(ServiceModel& model, const json::value& op) {
@@ -311,14 +363,25 @@ Result<const Operation*> ServiceModel::add_operation_json(const json::value& op)
 }
 
 Result<ServiceModel> ServiceModel::load_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return load_error("cannot open " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  boost::system::error_code ec;
-  json::value doc = json::parse(ss.str(), ec);
-  if (ec) return load_error(path + ": " + ec.message());
-  return from_json(doc, std::filesystem::path(path).stem().string());
+  auto doc = read_json_file(path);
+  if (!doc) return std::move(doc).error();
+  std::filesystem::path p(path);
+  auto overlay = p.parent_path() / "query-compat" / p.filename();
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(overlay, ec)) {
+    auto extra = read_json_file(overlay.string());
+    if (!extra) return std::move(extra).error();
+    // Traits for shapes this model version no longer has are dropped, not turned into shapes.
+    if (auto* xs = extra->is_object() ? extra->get_object().if_contains("shapes") : nullptr; xs && xs->is_object()) {
+      const json::value* base = doc->is_object() ? doc->get_object().if_contains("shapes") : nullptr;
+      for (auto it = xs->get_object().begin(); it != xs->get_object().end();) {
+        if (!base || !base->is_object() || !base->get_object().contains(it->key())) it = xs->get_object().erase(it);
+        else ++it;
+      }
+    }
+    deep_merge(*doc, *extra);
+  }
+  return from_json(*doc, p.stem().string());
 }
 
 const Operation* ServiceModel::find_operation(std::string_view op_name) const {

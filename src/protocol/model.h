@@ -149,6 +149,27 @@ struct Operation {
   bool unsigned_payload = false;
 };
 
+// Effective serialization traits of a member reference: traits written on the member override the
+// same traits on its target shape (botocore merges them the same way).
+inline std::string_view serialized_name(const Member& m) {  // locationName, else the member name
+  if (!m.location_name.empty()) return m.location_name;
+  if (m.shape && !m.shape->location_name.empty()) return m.shape->location_name;
+  return m.name;
+}
+inline bool is_flattened(const Member& m) { return m.flattened || (m.shape && m.shape->flattened); }
+inline std::string_view timestamp_format_of(const Member& m) {
+  if (!m.timestamp_format.empty()) return m.timestamp_format;
+  return m.shape ? std::string_view(m.shape->timestamp_format) : std::string_view();
+}
+inline std::string_view xml_namespace_uri_of(const Member& m) {
+  if (!m.xml_namespace_uri.empty()) return m.xml_namespace_uri;
+  return m.shape ? std::string_view(m.shape->xml_namespace_uri) : std::string_view();
+}
+inline std::string_view xml_namespace_prefix_of(const Member& m) {
+  if (!m.xml_namespace_uri.empty()) return m.xml_namespace_prefix;
+  return m.shape ? std::string_view(m.shape->xml_namespace_prefix) : std::string_view();
+}
+
 class ServiceModel {
  public:
   ServiceModel() = default;
@@ -171,10 +192,17 @@ class ServiceModel {
   std::string uid;                // "sts-2011-06-15"
   bool aws_query_compatible = false;
 
+  // json error envelope details, derived at load (see model.cc) and overridable by the server:
+  // "__type" is json_error_type_prefix + code; the message member is json_error_message_key.
+  std::string json_error_type_prefix;            // "" (json 1.1) or "com.amazonaws.sqs#" (json 1.0)
+  std::string json_error_message_key = "message";  // "message" or "Message"
+
   StringMap<Operation> operations;  // by operation name
   StringMap<Shape> shapes;          // by shape name
 
-  // Loads a (stripped or full) botocore service-2.json file.
+  // Loads a (stripped or full) botocore service-2.json file. If `<dir>/query-compat/<stem>.json`
+  // exists beside it, it is deep-merged into the document first: it supplies the legacy query
+  // wire names (queryName traits, xmlNamespace) of a json service that also speaks query (SQS).
   static Result<ServiceModel> load_file(const std::string& path);
   // Builds a model from a parsed document: {"metadata":..., "operations":..., "shapes":...}.
   // Also accepts the SDK protocol-test suite form ({"metadata", "shapes"} without "operations";

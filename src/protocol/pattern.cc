@@ -695,47 +695,55 @@ std::shared_ptr<const PatternMatcher> PatternMatcher::compile(std::string_view j
   return m;
 }
 
-bool PatternMatcher::matches(std::string_view value) const {
-  std::u32string cps;
-  if (!utf8_to_code_points(value, cps)) return false;
-  if (prog_->simple_set >= 0) {
-    if (cps.size() < static_cast<size_t>(prog_->simple_min)) return false;
-    const auto& set = prog_->sets[static_cast<size_t>(prog_->simple_set)];
-    for (char32_t c : cps)
-      if (!set.contains(c)) return false;
+namespace {
+// Decodes the code point at s[i], advancing i; false on malformed UTF-8.
+inline bool next_code_point(std::string_view s, size_t& i, char32_t& cp) {
+  auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {
+    cp = b;
+    ++i;
     return true;
   }
+  int len;
+  if ((b & 0xE0) == 0xC0) { len = 2; cp = b & 0x1F; }
+  else if ((b & 0xF0) == 0xE0) { len = 3; cp = b & 0x0F; }
+  else if ((b & 0xF8) == 0xF0) { len = 4; cp = b & 0x07; }
+  else return false;
+  if (i + static_cast<size_t>(len) > s.size()) return false;
+  for (int k = 1; k < len; ++k) {
+    auto c = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
+    if ((c & 0xC0) != 0x80) return false;
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  static constexpr char32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[len] || cp > kMaxCp || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+  i += static_cast<size_t>(len);
+  return true;
+}
+}  // namespace
+
+bool PatternMatcher::matches(std::string_view value) const {
+  if (prog_->simple_set >= 0) {  // <set>{min,}: one pass, no allocation
+    const auto& set = prog_->sets[static_cast<size_t>(prog_->simple_set)];
+    size_t count = 0;
+    char32_t c;
+    for (size_t i = 0; i < value.size(); ++count) {
+      if (!next_code_point(value, i, c) || !set.contains(c)) return false;
+    }
+    return count >= static_cast<size_t>(prog_->simple_min);
+  }
+  std::u32string cps;
+  if (!utf8_to_code_points(value, cps)) return false;
   return run(*prog_, 0, cps, 0, true);
 }
 
 bool utf8_to_code_points(std::string_view s, std::u32string& out) {
   out.clear();
   out.reserve(s.size());
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      out.push_back(b);
-      ++i;
-      continue;
-    }
-    int len;
-    char32_t cp;
-    if ((b & 0xE0) == 0xC0) { len = 2; cp = b & 0x1F; }
-    else if ((b & 0xF0) == 0xE0) { len = 3; cp = b & 0x0F; }
-    else if ((b & 0xF8) == 0xF0) { len = 4; cp = b & 0x07; }
-    else return false;
-    if (i + static_cast<size_t>(len) > n) return false;
-    for (int k = 1; k < len; ++k) {
-      auto c = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
-      if ((c & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    static constexpr char32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > kMaxCp || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+  char32_t cp;
+  for (size_t i = 0; i < s.size();) {
+    if (!next_code_point(s, i, cp)) return false;
     out.push_back(cp);
-    i += static_cast<size_t>(len);
   }
   return true;
 }

@@ -1,10 +1,7 @@
 // Routing a REST request to its operation: URI templates, S3 virtual-host addressing, and the
 // "most specific template wins" rule.
-#include <map>
-#include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <tuple>
+#include <unordered_map>
 
 #include "protocol/rest_xml.h"
 #include "protocol/rest_xml_detail.h"
@@ -94,7 +91,8 @@ std::vector<std::string_view> split_labels(std::string_view host) {
 std::string virtual_host_bucket(std::string_view host, const std::vector<std::string>& suffixes) {
   auto host_labels = split_labels(host);
   for (const auto& suffix : suffixes) {
-    auto suffix_labels = split_labels(to_lower(suffix));
+    std::string lowered = to_lower(suffix);
+    auto suffix_labels = split_labels(lowered);
     if (host_labels.size() <= suffix_labels.size()) continue;
     size_t offset = host_labels.size() - suffix_labels.size();
     bool ok = true;
@@ -144,17 +142,19 @@ std::pair<bool, int> required_presence(const Operation& op, const HttpRequest& r
 }  // namespace
 
 const UriTemplate& uri_template(const std::string& request_uri) {
-  static std::shared_mutex mu;
-  static std::map<std::string, std::unique_ptr<UriTemplate>, std::less<>> cache;
-  {
-    std::shared_lock lock(mu);
-    auto it = cache.find(request_uri);
-    if (it != cache.end()) return *it->second;
+  // Per thread, so routing takes no lock. Keyed by the string's address (a model's operations
+  // never move) and checked against its text, so a reused address is simply parsed again.
+  struct Entry {
+    std::string text;
+    UriTemplate parsed;
+  };
+  thread_local std::unordered_map<const std::string*, Entry> cache;
+  Entry& e = cache[&request_uri];
+  if (e.text != request_uri) {  // new entry (text ""), or an address reused by another model
+    e.text = request_uri;
+    e.parsed = parse_template(request_uri);
   }
-  auto parsed = std::make_unique<UriTemplate>(parse_template(request_uri));
-  std::unique_lock lock(mu);
-  auto [it, inserted] = cache.emplace(request_uri, std::move(parsed));
-  return *it->second;
+  return e.parsed;
 }
 
 bool match_path(const UriTemplate& t, std::string_view raw_path, std::vector<std::pair<std::string, std::string>>& labels) {
@@ -189,16 +189,12 @@ Result<RestMatch> match_rest_operation(const ServiceModel& model, const HttpRequ
   const Operation* best = nullptr;
   Score best_score{};
   std::vector<std::pair<std::string, std::string>> best_labels;
-  bool path_matched_other_method = false;
   auto try_path = [&](std::string_view p) {
     for (const auto& [name, op] : model.operations) {
+      if (op.http_method != req.method) continue;
       const UriTemplate& t = uri_template(op.request_uri);
       std::vector<std::pair<std::string, std::string>> labels;
       if (!query_literals_match(t, query) || !match_path(t, p, labels)) continue;
-      if (op.http_method != req.method) {
-        path_matched_other_method = true;
-        continue;
-      }
       auto [all_required, required_count] = required_presence(op, req, query);
       Score score{t.literal_chars, t.query.size(), all_required, required_count, !op.deprecated};
       if (!best || score > best_score || (score == best_score && op.name < best->name)) {
@@ -213,6 +209,12 @@ Result<RestMatch> match_rest_operation(const ServiceModel& model, const HttpRequ
   if (!best && path.size() > 1 && path.back() == '/') try_path(std::string_view(path).substr(0, path.size() - 1));
 
   if (!best) {
+    bool path_matched_other_method = false;
+    for (const auto& [name, op] : model.operations) {
+      std::vector<std::pair<std::string, std::string>> labels;
+      const UriTemplate& t = uri_template(op.request_uri);
+      if (query_literals_match(t, query) && match_path(t, path, labels)) path_matched_other_method = true;
+    }
     if (path_matched_other_method) {
       std::string resource_type;
       if (!virtual_host_suffixes.empty()) {  // S3 addressing: say what the path names

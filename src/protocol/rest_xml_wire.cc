@@ -2,7 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -220,7 +222,6 @@ std::optional<double> parse_timestamp(std::string_view s) {
 }
 
 std::string format_timestamp(double t, std::string_view format) {
-  using namespace std::chrono;
   if (format == "unixTimestamp") {
     if (t == std::floor(t) && std::fabs(t) < 9e15) return std::to_string(static_cast<int64_t>(t));
     return format_double(t);
@@ -234,20 +235,42 @@ std::string format_timestamp(double t, std::string_view format) {
   auto secs = static_cast<int64_t>(whole);
   int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
   int64_t rem = secs - days * 86400;
-  sys_days sd{std::chrono::days{days}};
-  year_month_day ymd{sd};
-  weekday wd{sd};
+  // Civil date from days since 1970-01-01 (proleptic Gregorian, 400-year eras).
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   int h = static_cast<int>(rem / 3600), mi = static_cast<int>(rem / 60 % 60), sec = static_cast<int>(rem % 60);
-  char buf[64];
+  auto put = [](char* p, int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
+  };
+  if (y < 0 || y > 9999) y = std::clamp<int64_t>(y, 0, 9999);
   if (format == "rfc822") {
-    std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT", kWeekdays[wd.c_encoding()],
-                  static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
-                  static_cast<int>(ymd.year()), h, mi, sec);
-  } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), h, mi, sec, ms);
+    int wd = static_cast<int>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday
+    std::string out = "Www, DD Mmm YYYY HH:MM:SS GMT";
+    std::memcpy(out.data(), kWeekdays[wd], 3);
+    put(out.data() + 5, d, 2);
+    std::memcpy(out.data() + 8, kMonths[m - 1], 3);
+    put(out.data() + 12, y, 4);
+    put(out.data() + 17, h, 2);
+    put(out.data() + 20, mi, 2);
+    put(out.data() + 23, sec, 2);
+    return out;
   }
-  return buf;
+  std::string out = "YYYY-MM-DDTHH:MM:SS.mmmZ";
+  put(out.data(), y, 4);
+  put(out.data() + 5, m, 2);
+  put(out.data() + 8, d, 2);
+  put(out.data() + 11, h, 2);
+  put(out.data() + 14, mi, 2);
+  put(out.data() + 17, sec, 2);
+  put(out.data() + 20, ms, 3);
+  return out;
 }
 
 std::string base64_encode(std::string_view raw) {
@@ -315,18 +338,21 @@ void append_char_ref(std::string& out, unsigned char c) {
 }  // namespace
 
 void append_xml_text(std::string& out, std::string_view s) {
-  for (char ch : s) {
+  size_t run = 0;  // start of the pending run of characters that need no escaping
+  for (size_t i = 0; i < s.size(); ++i) {
+    char ch = s[i];
     auto c = static_cast<unsigned char>(ch);
+    if (ch != '&' && ch != '<' && ch != '>' && (c >= 0x20 || ch == '\n' || ch == '\t')) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (ch) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
-      case '\r': out += "&#xD;"; break;
-      default:
-        if (c < 0x20 && ch != '\n' && ch != '\t') append_char_ref(out, c);
-        else out.push_back(ch);
+      default: append_char_ref(out, c);  // \r and other control characters
     }
   }
+  out.append(s.data() + run, s.size() - run);
 }
 
 void append_xml_attr(std::string& out, std::string_view s) {

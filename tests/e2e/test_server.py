@@ -119,7 +119,11 @@ class RequestHandlingTest(ServerTestCase):
         head = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{self.server.port}\r\n"
                 "Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
                 f"Content-Length: {size}\r\n\r\n").encode()
-        status, headers, body = raw_exchange(self.server.port, head + b"A" * 65536)
+        try:
+            status, headers, body = raw_exchange(self.server.port, head + b"A" * 65536)
+        except (http.client.HTTPException, ConnectionError) as e:
+            self.fail(f"Content-Length {size}: the server closed the connection without an "
+                      f"HTTP response ({e!r}); expected a 413/400 AWS error")
         self.assertIn(status, (400, 413), body[:500])
         err = parse_aws_error(body)
         self.assertIsNotNone(err, f"not an AWS error body: {body[:500]!r}")

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace orgroot::services {
 
 StsService::StsService(store::IdentityStore& store, const Clock& clock, Random& random)
@@ -26,7 +28,7 @@ boost::json::object StsService::issue_session(const auth::Principal& principal, 
   s.session_token = ids::session_token(random_);
   s.account_id = principal.account_id;
   s.created_at = clock_.now_seconds();
-  s.expiration = expiration;
+  s.expiration = std::floor(expiration);  // AWS issues whole-second expirations
   s.principal_json = principal.to_json();
   store_.put_session(s);
 
