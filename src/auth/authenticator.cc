@@ -5,8 +5,10 @@
 namespace orgroot::auth {
 
 std::string MotoCompat::reset_auth(std::optional<long long> n) {
-  long long prev = remaining_.exchange(n ? *n : -1);
-  return prev < 0 ? "inf" : std::to_string(prev);
+  remaining_.store(n ? *n : -1);
+  long long prev = configured_.exchange(n ? *n : -1);
+  // moto keeps the count as a float and prints it so: "inf", "2.0".
+  return prev < 0 ? "inf" : std::to_string(prev) + ".0";
 }
 
 bool MotoCompat::take_unauthenticated_action() {
@@ -98,6 +100,15 @@ Result<Authenticated> Authenticator::authenticate(const HttpRequest& req, const 
   opt.s3_style = s3;
   opt.cache = &cache_;
   if (auto st = verify(req, out.sig, secret, opt); !st) return std::move(st).error();
+  if (s3) {
+    std::string hash = payload_hash(req, out.sig, true);
+    if (hash.rfind("STREAMING-", 0) == 0) {
+      auto key = cache_.get(out.sig.access_key_id, secret, out.sig.date, out.sig.region, out.sig.service);
+      auto body = decode_aws_chunked(req.body, out.sig, key, streaming_payload_signed(hash));
+      if (!body) return std::move(body).error();
+      out.decoded_body = std::move(body).value();
+    }
+  }
   if (moto_) moto_->take_unauthenticated_action();
   out.principal = std::move(pr).value();
   return out;

@@ -17,6 +17,9 @@ namespace orgroot::auth {
 struct Authenticated {
   Principal principal;
   SigV4Params sig;  // credential scope (region, service) of the request
+  // S3 streaming uploads: the payload with its aws-chunked framing removed and every chunk
+  // signature verified. Absent for ordinary bodies.
+  std::optional<std::string> decoded_body;
 };
 
 // moto's server-mode behaviour: unknown keys act as account 123456789012 without signature checks,
@@ -31,7 +34,8 @@ class MotoCompat {
   bool enforcing() const;
 
  private:
-  std::atomic<long long> remaining_{-1};  // -1: infinite
+  std::atomic<long long> remaining_{-1};   // -1: infinite
+  std::atomic<long long> configured_{-1};  // what the last reset-auth set, as moto reports it
 };
 
 class Authenticator {

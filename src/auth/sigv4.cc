@@ -590,9 +590,11 @@ Status check_scope(const SigV4Params& p, std::string_view expected_service, std:
   return AwsError::SignatureDoesNotMatch(std::move(msg));
 }
 
-std::string payload_hash(const HttpRequest& req, const SigV4Params& p) {
+std::string payload_hash(const HttpRequest& req, const SigV4Params& p, bool s3_style) {
   if (const std::string* h = req.header("x-amz-content-sha256")) return std::string(trim(*h));
-  if (p.presigned) {
+  // Only S3 presigns with UNSIGNED-PAYLOAD; every other service signs the body (usually empty)
+  // in a presigned URL too, as the SDKs do.
+  if (p.presigned && s3_style) {
     if (auto q = query_param(req.query(), "X-Amz-Content-Sha256")) return *q;
     return std::string(kUnsignedPayload);
   }
@@ -812,9 +814,7 @@ Status verify(const HttpRequest& req, const SigV4Params& p, std::string_view sec
   // 3. The credential's date is the date of the request.
   if (std::string_view(p.amz_date).substr(0, 8) != p.date) {
     if (s3) {
-      if (p.presigned)
-        return query_params_error("Invalid credential date \"" + p.date + "\". This date is not the same as X-Amz-Date: \"" +
-                                  p.amz_date.substr(0, 8) + "\".");
+      if (p.presigned) return query_params_error("Invalid credential date. Date is not the same as X-Amz-Date.");
       return header_malformed("Invalid credential date. Date is not the same as X-Amz-Date.");
     }
     return AwsError::SignatureDoesNotMatch("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
@@ -855,7 +855,7 @@ Status verify(const HttpRequest& req, const SigV4Params& p, std::string_view sec
   } else if (s3 && !p.presigned) {
     return AwsError("InvalidRequest", "Missing required header for this request: x-amz-content-sha256", 400);
   } else {
-    hash = payload_hash(req, p);
+    hash = payload_hash(req, p, s3);
   }
 
   // 5. Signature.
@@ -978,7 +978,7 @@ void sign_request(HttpRequest& req, const Credentials& c, std::string_view regio
     req.target += add;
   }
 
-  std::string hash = payload_hash(req, p);
+  std::string hash = payload_hash(req, p, s3);
   std::string creq = canonical_request(req, p, hash, s3);
   std::string sts = string_to_sign(p, creq);
   std::string sig = sign_hex(derive_signing_key(c.secret_access_key, p.date, p.region, p.service), sts);

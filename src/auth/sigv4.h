@@ -75,9 +75,11 @@ Result<SigV4Params> parse_auth(const HttpRequest& req, bool s3_style);
 Status check_scope(const SigV4Params& p, std::string_view expected_service, std::string_view expected_region,
                    bool s3_style);
 
-// The payload hash to use: x-amz-content-sha256 if present (hex, UNSIGNED-PAYLOAD, STREAMING-...),
-// else for presigned the X-Amz-Content-Sha256 query parameter or UNSIGNED-PAYLOAD, else hex(sha256(body)).
-std::string payload_hash(const HttpRequest& req, const SigV4Params& p);
+// The payload hash to use: x-amz-content-sha256 if present (hex, UNSIGNED-PAYLOAD, STREAMING-...);
+// else, for an S3 presigned URL (p.presigned && s3_style), the X-Amz-Content-Sha256 query parameter
+// or UNSIGNED-PAYLOAD; else hex(sha256(body)). Presigned URLs of the other services sign the body's
+// hash (usually that of the empty body), as botocore's SigV4QueryAuth does.
+std::string payload_hash(const HttpRequest& req, const SigV4Params& p, bool s3_style = false);
 
 // s3_style=true: the path is used as sent (single encoding, no dot-segment normalisation), as S3 does;
 // false: the path is normalised and each segment URI-encoded again (all other services).

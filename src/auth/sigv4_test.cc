@@ -362,7 +362,9 @@ TEST(SigV4Presign, RoundTripOutsideS3) {
   EXPECT_EQ(p->security_token, "tok/en+==");
   EXPECT_EQ(p->service, "sts");
   EXPECT_EQ(p->signed_headers, std::vector<std::string>{"host"});
-  EXPECT_EQ(payload_hash(r, *p), kUnsignedPayload);
+  // Outside S3 a presigned URL signs the (empty) body's hash; S3 alone uses UNSIGNED-PAYLOAD.
+  EXPECT_EQ(payload_hash(r, *p), crypto::sha256_hex(""));
+  EXPECT_EQ(payload_hash(r, *p, true), kUnsignedPayload);
   EXPECT_TRUE(verify_at(r, T(kSuiteTime) + std::chrono::seconds(30)).ok());
   // STS ignores X-Amz-Expires: the 15-minute window applies.
   EXPECT_TRUE(verify_at(r, T(kSuiteTime) + std::chrono::minutes(5)).ok());
@@ -874,7 +876,7 @@ TEST(SigV4Payload, S3SignatureMismatchCarriesDiagnostics) {
   EXPECT_EQ(e.message,
             "The request signature we calculated does not match the signature you provided. Check your key and signing "
             "method.");
-  std::string creq = canonical_request(r, *p, payload_hash(r, *p), true);
+  std::string creq = canonical_request(r, *p, payload_hash(r, *p, true), true);
   std::string sts = string_to_sign(*p, creq);
   std::vector<std::string> keys;
   for (auto& [k, v] : e.extra) keys.push_back(k);

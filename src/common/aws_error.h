@@ -44,7 +44,7 @@ struct AwsError {
   }
   static AwsError IncompleteSignature(std::string msg) { return {"IncompleteSignature", std::move(msg), 400}; }
   static AwsError ExpiredToken(std::string msg = "The security token included in the request is expired") {
-    return {"ExpiredToken", std::move(msg), 400};
+    return {"ExpiredToken", std::move(msg), 403};
   }
   static AwsError RequestExpired(std::string msg) { return {"RequestExpired", std::move(msg), 400}; }
   static AwsError SignatureExpired(std::string msg) { return {"SignatureDoesNotMatch", std::move(msg), 403}; }

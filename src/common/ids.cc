@@ -63,6 +63,7 @@ std::string account_from_access_key_id(std::string_view key) {
   }
   uint64_t z = v >> 2;  // 50 bits -> the first 48
   uint64_t account = (z & 0x7FFFFFFFFF80ull) >> 7;
+  if (account > 999999999999ull) return {};  // 40 bits reach past 12 digits: not a real key
   std::string s = std::to_string(account);
   if (s.size() < 12) s.insert(0, 12 - s.size(), '0');
   return s;

@@ -30,6 +30,7 @@ TEST(Ids, AccountIsEncodedInKeyIdAsAwsDoes) {
   }
   EXPECT_EQ(ids::account_from_access_key_id("AKIA"), "");
   EXPECT_EQ(ids::account_from_access_key_id("AKIA0000000000000000"), "");  // 0 is not base32
+  EXPECT_EQ(ids::account_from_access_key_id("AKIA7777777777777777"), "");  // decodes past 12 digits
 }
 
 TEST(Ids, UniqueIdsSecretsAndUuids) {

@@ -2,7 +2,7 @@
 // and the first phase that finds a problem answers, which is how IAM's messages behave: a document
 // with a JSON-shape problem gets "Syntax errors in policy." even if it also has a bad resource.
 //
-// Where each message comes from is listed in docs (src/policy/README.md).
+// Where each message comes from is listed in README.md beside this file.
 #include "policy/policy_document.h"
 
 #include <boost/json.hpp>

@@ -82,7 +82,7 @@ constexpr const char* kRid = "c6104cbe-af31-11e0-8154-cbc7ccf896c7";
 
 // ------------------------------------------------------------------ responses
 
-TEST(GoldenQuery, StsGetCallerIdentity) {
+TEST(CodecGoldenQuery, StsGetCallerIdentity) {
   // Keys deliberately out of model order: the encoder writes model order (UserId, Account, Arn).
   json::value result = {{"Arn", "arn:aws:iam::111111111111:user/alice"},
                         {"Account", "111111111111"},
@@ -95,7 +95,7 @@ TEST(GoldenQuery, StsGetCallerIdentity) {
   EXPECT_FALSE(back.as_object().contains("NotInTheModel"));
 }
 
-TEST(GoldenQuery, StsGetSessionToken) {
+TEST(CodecGoldenQuery, StsGetSessionToken) {
   json::value result = {{"Credentials",
                          {{"AccessKeyId", "ASIAEXAMPLEKEYID1234"},
                           {"SecretAccessKey", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"},
@@ -109,7 +109,7 @@ TEST(GoldenQuery, StsGetSessionToken) {
   EXPECT_TRUE(testing::same(back, testing::normalize(*op("sts", "GetSessionToken").output, result), why)) << why;
 }
 
-TEST(GoldenQuery, StsAssumeRootWithFractionalExpiration) {
+TEST(CodecGoldenQuery, StsAssumeRootWithFractionalExpiration) {
   json::value result = {{"Credentials",
                          {{"AccessKeyId", "ASIAEXAMPLEKEYID5678"},
                           {"SecretAccessKey", "secret"},
@@ -121,7 +121,7 @@ TEST(GoldenQuery, StsAssumeRootWithFractionalExpiration) {
   EXPECT_NE(resp.body.find("<Expiration>2026-09-12T01:56:39.500Z</Expiration>"), std::string::npos);
 }
 
-TEST(GoldenQuery, IamListsMapsAndEmptyResults) {
+TEST(CodecGoldenQuery, IamListsMapsAndEmptyResults) {
   auto lists = encode_query_result(model("iam"), op("iam", "ListOrganizationsFeatures"),
                                    {{"OrganizationId", "o-aa111bb222"},
                                     {"EnabledFeatures", {"RootSessions", "RootCredentialsManagement"}}},
@@ -140,7 +140,7 @@ TEST(GoldenQuery, IamListsMapsAndEmptyResults) {
   EXPECT_EQ(back.at("SummaryMap").at("Users"), 3);
 }
 
-TEST(GoldenJson, OrganizationsDescribeOrganization) {
+TEST(CodecGoldenJson, OrganizationsDescribeOrganization) {
   json::value result = {{"Organization",
                          {{"Id", "o-aa111bb222"},
                           {"Arn", "arn:aws:organizations::111111111111:organization/o-aa111bb222"},
@@ -156,7 +156,7 @@ TEST(GoldenJson, OrganizationsDescribeOrganization) {
       << why;
 }
 
-TEST(GoldenJson, CloudTrailTimestampsAreEpochSeconds) {
+TEST(CodecGoldenJson, CloudTrailTimestampsAreEpochSeconds) {
   json::value result = {{"Events",
                          {{{"EventId", "e1"},
                            {"EventName", "AssumeRoot"},
@@ -169,7 +169,7 @@ TEST(GoldenJson, CloudTrailTimestampsAreEpochSeconds) {
 
 // ------------------------------------------------------------------ error envelopes
 
-TEST(GoldenErrors, Query) {
+TEST(CodecGoldenErrors, Query) {
   auto e1 = encode_query_error(model("iam"),
                                AwsError("ServiceAccessNotEnabledException",
                                         "Trusted Access for IAM not enabled by organization of input account 111111111111."),
@@ -186,7 +186,7 @@ TEST(GoldenErrors, Query) {
   EXPECT_NE(e3.body.find("<Type>Receiver</Type>"), std::string::npos);
 }
 
-TEST(GoldenErrors, Json) {
+TEST(CodecGoldenErrors, Json) {
   auto denied = encode_json_error(model("organizations"),
                                   AwsError("AccessDeniedException", "You don't have permissions to access this resource."),
                                   kRid);
@@ -197,8 +197,8 @@ TEST(GoldenErrors, Json) {
           .with("Reason", "DELEGATED_ADMINISTRATOR_EXISTS_FOR_THIS_SERVICE"),
       kRid);
   check_golden("organizations_error_constraint_violation", cve);
+  // The legacy query code comes from data/models/query-compat/sqs.json when the error has none.
   AwsError nq("QueueDoesNotExist", "The specified queue does not exist.");
-  nq.query_code = "AWS.SimpleQueueService.NonExistentQueue";
   auto sqs = encode_json_error(model("sqs"), nq, kRid);
   check_golden("sqs_error_queue_does_not_exist", sqs);
   ASSERT_NE(sqs.header("x-amzn-query-error"), nullptr);
@@ -206,11 +206,17 @@ TEST(GoldenErrors, Json) {
   // The same error on SQS's legacy query form carries the legacy code.
   auto legacy = encode_query_error(model("sqs"), nq, kRid);
   check_golden("sqs_query_error_queue_does_not_exist", legacy);
+  // An explicit query_code wins.
+  AwsError custom("QueueNameExists", "A queue already exists with the same name and a different value for attribute X");
+  EXPECT_EQ(*encode_json_error(model("sqs"), custom, kRid).header("x-amzn-query-error"), "QueueAlreadyExists;Sender");
+  custom.query_code = "Something.Else";
+  EXPECT_EQ(*encode_json_error(model("sqs"), custom, kRid).header("x-amzn-query-error"), "Something.Else;Sender");
+  EXPECT_NE(encode_query_error(model("sqs"), custom, kRid).body.find("<Code>Something.Else</Code>"), std::string::npos);
 }
 
 // ------------------------------------------------------------------ validation messages
 
-TEST(GoldenValidation, Messages) {
+TEST(CodecGoldenValidation, Messages) {
   json::value cases = testing::read_json_file(kGoldenDir + "validation_cases.json");
   ASSERT_GE(cases.as_array().size(), 15u);
   for (const auto& c : cases.as_array()) {
@@ -231,7 +237,7 @@ TEST(GoldenValidation, Messages) {
 
 // ------------------------------------------------------------------ decoding on the real models
 
-TEST(QueryDecode, StsAssumeRootAndGet) {
+TEST(CodecQueryDecode, StsAssumeRootAndGet) {
   auto r = decode_query(model("sts"),
                         form_post("Action=AssumeRoot&Version=2011-06-15&TargetPrincipal=333333333333"
                                   "&TaskPolicyArn.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2FS3UnlockBucketPolicy"
@@ -250,7 +256,7 @@ TEST(QueryDecode, StsAssumeRootAndGet) {
   EXPECT_TRUE(g->params.empty());
 }
 
-TEST(QueryDecode, ActionErrors) {
+TEST(CodecQueryDecode, ActionErrors) {
   auto missing = decode_query(model("iam"), form_post("Version=2010-05-08"));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, "MissingAction");
@@ -268,7 +274,7 @@ TEST(QueryDecode, ActionErrors) {
   ASSERT_FALSE(bad_escape.ok());
 }
 
-TEST(JsonDecode, TargetAndBodyErrors) {
+TEST(CodecJsonDecode, TargetAndBodyErrors) {
   const ServiceModel& orgs = model("organizations");
   auto ok = decode_json(orgs, json_post(orgs, "AWSOrganizationsV20161128.DescribeOrganization", ""));
   ASSERT_TRUE(ok.ok());
@@ -292,7 +298,7 @@ TEST(JsonDecode, TargetAndBodyErrors) {
 
 // ------------------------------------------------------------------ SQS: json model, legacy query form
 
-TEST(SqsQueryCompat, DecodesTheLegacyWireNames) {
+TEST(CodecSqsQueryCompat, DecodesTheLegacyWireNames) {
   const ServiceModel& sqs = model("sqs");
   std::string url = "https%3A%2F%2Fsqs.us-east-1.amazonaws.com%2F111111111111%2Fq1";
   auto recv = decode_request(sqs, form_post("Action=ReceiveMessage&Version=2012-11-05&QueueUrl=" + url +
@@ -340,7 +346,7 @@ TEST(SqsQueryCompat, DecodesTheLegacyWireNames) {
   EXPECT_EQ(js->op->name, "ListQueues");
 }
 
-TEST(SqsQueryCompat, EncodesTheLegacyXml) {
+TEST(CodecSqsQueryCompat, EncodesTheLegacyXml) {
   const ServiceModel& sqs = model("sqs");
   json::value result = {{"Messages",
                          {{{"MessageId", "m-1"},

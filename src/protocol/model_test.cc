@@ -131,6 +131,9 @@ TEST(ModelFiles, SqsQueryCompatNamesAreMergedIn) {
   EXPECT_EQ(sqs->find_shape("AttributeNameList")->member.query_name, "AttributeName");
   EXPECT_EQ(sqs->find_shape("QueueAttributeMap")->key.query_name, "Name");
   EXPECT_EQ(sqs->find_shape("SendMessageRequest")->find_member("MessageAttributes")->query_name, "MessageAttribute");
+  const Shape* nq = sqs->find_error_shape("AWS.SimpleQueueService.NonExistentQueue");
+  ASSERT_NE(nq, nullptr);
+  EXPECT_EQ(nq->name, "QueueDoesNotExist");
   // The json wire names are untouched.
   EXPECT_EQ(serialized_name(*sqs->find_shape("SendMessageRequest")->find_member("MessageAttributes")), "MessageAttributes");
 }

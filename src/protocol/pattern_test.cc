@@ -12,7 +12,7 @@ bool m(const char* pattern, const std::string& value) {
   return p && p->matches(value);
 }
 
-TEST(Pattern, WholeValueMustMatch) {
+TEST(ModelPattern, WholeValueMustMatch) {
   EXPECT_TRUE(m("[\\w+=,.@-]*", "Session1.2@x"));
   EXPECT_FALSE(m("[\\w+=,.@-]*", "Session1:2"));
   EXPECT_TRUE(m("[\\w+=,.@-]*", ""));
@@ -22,7 +22,7 @@ TEST(Pattern, WholeValueMustMatch) {
   EXPECT_FALSE(m("\\d{12}", "12345678901"));
 }
 
-TEST(Pattern, JavaClassesAreAsciiOnly) {
+TEST(ModelPattern, JavaClassesAreAsciiOnly) {
   EXPECT_FALSE(m("[\\w]+", "caf\xC3\xA9"));  // é is not \w in Java
   EXPECT_FALSE(m("\\d+", "\xD9\xA3"));       // Arabic-Indic digit three
   EXPECT_TRUE(m("[\\s\\S]*", "any\nthing\xE2\x80\xA8"));
@@ -30,7 +30,7 @@ TEST(Pattern, JavaClassesAreAsciiOnly) {
   EXPECT_FALSE(m("[^\\s@]+@[^\\s@]+\\.[^\\s@]+", "a b@c.d"));
 }
 
-TEST(Pattern, UnicodeProperties) {
+TEST(ModelPattern, UnicodeProperties) {
   const char* tag = "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+";
   EXPECT_TRUE(m(tag, "h\xC3\xA9llo w\xC3\xB6rld_1"));
   EXPECT_TRUE(m(tag, "\xE6\x9D\xB1\xE4\xBA\xAC"));  // CJK letters
@@ -38,7 +38,7 @@ TEST(Pattern, UnicodeProperties) {
   EXPECT_FALSE(m(tag, "tab\there"));  // \t is not \p{Z}
 }
 
-TEST(Pattern, UnicodeEscapesAndSurrogatePairs) {
+TEST(ModelPattern, UnicodeEscapesAndSurrogatePairs) {
   const char* trail = "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*";
   EXPECT_TRUE(m(trail, "a\xF0\x9F\x98\x80" "b\t"));  // U+1F600 via the escaped surrogate-pair range
   EXPECT_FALSE(m(trail, "a\nb"));
@@ -51,7 +51,7 @@ TEST(Pattern, UnicodeEscapesAndSurrogatePairs) {
   EXPECT_FALSE(m(arn, std::string("a\x01", 2)));
 }
 
-TEST(Pattern, GroupsAlternationLookaheadAndAnchors) {
+TEST(ModelPattern, GroupsAlternationLookaheadAndAnchors) {
   const char* bucket = "^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$";
   EXPECT_TRUE(m(bucket, "ab-cd"));
   EXPECT_FALSE(m(bucket, "ab--cd"));
@@ -67,7 +67,7 @@ TEST(Pattern, GroupsAlternationLookaheadAndAnchors) {
   EXPECT_TRUE(m("v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?", "v12.x"));
 }
 
-TEST(Pattern, DotAndFlags) {
+TEST(ModelPattern, DotAndFlags) {
   EXPECT_FALSE(m(".*", "a\nb"));
   EXPECT_TRUE(m("(?s).*", "a\nb"));
   EXPECT_TRUE(m(".+", "x"));
@@ -76,7 +76,7 @@ TEST(Pattern, DotAndFlags) {
   EXPECT_FALSE(m("\\Qa.b\\E", "axb"));
 }
 
-TEST(Pattern, UnsupportedConstructsAreNotGuessed) {
+TEST(ModelPattern, UnsupportedConstructsAreNotGuessed) {
   EXPECT_EQ(PatternMatcher::compile("(a)\\1"), nullptr);      // back-reference
   EXPECT_EQ(PatternMatcher::compile("(?<=a)b"), nullptr);     // lookbehind
   EXPECT_EQ(PatternMatcher::compile("(?i)abc"), nullptr);     // case-insensitive flag
@@ -85,7 +85,7 @@ TEST(Pattern, UnsupportedConstructsAreNotGuessed) {
   EXPECT_EQ(PatternMatcher::compile("a{3,1}"), nullptr);
 }
 
-TEST(Pattern, LongInputsStayLinear) {
+TEST(ModelPattern, LongInputsStayLinear) {
   std::string doc(200000, 'a');
   doc += "!";
   EXPECT_FALSE(m("((/[A-Za-z0-9\\.,\\+@=_-]+)*)/", doc));
@@ -93,7 +93,7 @@ TEST(Pattern, LongInputsStayLinear) {
   EXPECT_TRUE(m("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+", std::string(131072, 'x')));
 }
 
-TEST(Utf8, DecodingAndJavaLength) {
+TEST(ModelPatternUtf8, DecodingAndJavaLength) {
   std::u32string cps;
   EXPECT_TRUE(utf8_to_code_points("a\xC3\xA9\xF0\x9F\x98\x80", cps));
   EXPECT_EQ(cps, (std::u32string{U'a', 0xE9, 0x1F600}));

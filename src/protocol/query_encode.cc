@@ -267,7 +267,14 @@ HttpResponse encode_query_error(const ServiceModel& model, const AwsError& error
   b.append("<Error><Type>");
   b.append(error.sender_fault ? "Sender" : "Receiver");
   b.append("</Type><Code>");
-  append_xml_escaped(b, error.query_code.empty() ? error.code : error.query_code);
+  // The query code: the one the error carries, else the modeled error's code (a json service's legacy
+  // query code, e.g. SQS's AWS.SimpleQueueService.NonExistentQueue), else the code itself.
+  std::string_view code = error.query_code;
+  if (code.empty()) {
+    const Shape* shape = model.find_error_shape(error.code);
+    code = shape && !shape->error.code.empty() ? std::string_view(shape->error.code) : std::string_view(error.code);
+  }
+  append_xml_escaped(b, code);
   b.append("</Code>");
   if (!error.message.empty()) {
     b.append("<Message>");

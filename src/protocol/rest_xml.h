@@ -46,8 +46,11 @@ Result<RestMatch> match_rest_operation(const ServiceModel& model, const HttpRequ
 // Decodes uri labels, querystring members (lists, maps), headers (lists, "headers" prefix maps such
 // as x-amz-meta-*, jsonvalue, timestamps rfc822 by default), and the body: the payload member (raw
 // bytes for blob/string, an XML document for a structure) or the non-located members as an XML
-// document. aws-chunked bodies (x-amz-content-sha256: STREAMING-...) are de-chunked (signatures are
-// not checked here) and their trailing headers read like headers. Then checks required members.
+// document. aws-chunked uploads (x-amz-content-sha256: STREAMING-..., Content-Encoding: aws-chunked):
+// a still-framed body is de-chunked here (chunk signatures are the authenticator's job) and its
+// trailing headers (x-amz-checksum-*) read like headers; a body already de-chunked by the pipeline
+// (size = x-amz-decoded-content-length) is taken as is. Either way ContentLength is the decoded
+// length and "aws-chunked" is dropped from ContentEncoding. Then checks required members.
 // Errors: MalformedXML (bad XML / bad body value / missing required body member), InvalidArgument
 // (bad header/query/uri value), InvalidRequest (missing required header/querystring member).
 Result<DecodedRequest> decode_rest_xml(const ServiceModel& model, const HttpRequest& req, const RestMatch& match);

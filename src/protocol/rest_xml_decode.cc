@@ -362,11 +362,6 @@ Result<json::value> scalar_from_text(const Shape& shape, std::string_view text, 
   }
 }
 
-Result<json::value> read_xml_value(const Shape& shape, const pugi::xml_node& node, bool skip_located, bool is_request) {
-  if (shape.type == ShapeType::Structure) return read_struct(shape, node, skip_located, is_request, 0);
-  return read_value(shape, nullptr, node, 0);
-}
-
 Result<json::object> read_message(const Shape& shape, const WireMessage& msg) {
   json::object params;
   static const std::vector<Header> kNoHeaders;
@@ -546,14 +541,22 @@ Result<DecodedRequest> decode_rest_xml(const ServiceModel& model, const HttpRequ
   const std::string* sha = req.header("x-amz-content-sha256");
   const std::string* encoding = req.header("Content-Encoding");
   bool chunked = (sha && sha->rfind("STREAMING-", 0) == 0) || (encoding && has_token(*encoding, "aws-chunked"));
-  if (chunked && !body.empty()) {
-    std::vector<Header> trailers;
-    if (!decode_aws_chunked(body, dechunked, trailers))
-      return AwsError::InvalidRequest("The aws-chunked request body is malformed.");
+  if (chunked) {
+    // The body may still be framed, or the pipeline may already have replaced it with the payload
+    // the authenticator de-chunked (its size is then x-amz-decoded-content-length; framing always
+    // adds bytes). Framed bodies are de-chunked here without checking chunk signatures.
     const std::string* decoded_length = req.header("x-amz-decoded-content-length");
+    std::vector<Header> trailers;
+    bool already_decoded = body.empty() || (decoded_length && *decoded_length == std::to_string(body.size()));
+    if (!already_decoded) {
+      if (!decode_aws_chunked(body, dechunked, trailers))
+        return AwsError::InvalidRequest("The aws-chunked request body is malformed.");
+      body = dechunked;
+    }
+    std::string length = decoded_length ? *decoded_length : std::to_string(body.size());
     for (const auto& h : req.headers) {
       if (iequals(h.name, "Content-Length")) {
-        effective.push_back({h.name, decoded_length ? *decoded_length : std::to_string(dechunked.size())});
+        effective.push_back({h.name, length});
       } else if (iequals(h.name, "Content-Encoding")) {
         std::string rest = without_token(h.value, "aws-chunked");
         if (!rest.empty()) effective.push_back({h.name, std::move(rest)});
@@ -561,11 +564,9 @@ Result<DecodedRequest> decode_rest_xml(const ServiceModel& model, const HttpRequ
         effective.push_back(h);
       }
     }
-    if (!req.header("Content-Length"))  // sent with Transfer-Encoding: chunked
-      effective.push_back({"Content-Length", decoded_length ? *decoded_length : std::to_string(dechunked.size())});
+    if (!req.header("Content-Length")) effective.push_back({"Content-Length", length});  // Transfer-Encoding: chunked
     for (auto& tr : trailers) effective.push_back(std::move(tr));
     headers = &effective;
-    body = dechunked;
   }
 
   WireMessage msg;

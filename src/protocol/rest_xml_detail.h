@@ -16,10 +16,6 @@
 #include "protocol/model.h"
 #include "protocol/rest_xml_wire.h"
 
-namespace pugi {
-class xml_node;
-}
-
 namespace orgroot::protocol::rest_xml_detail {
 
 // A requestUri such as "/{Bucket}/{Key+}?uploads" or "/{Bucket}?list-type=2", parsed once.
@@ -53,16 +49,11 @@ struct WireMessage {
 // querystring, headers, status code and body. Does not check required members.
 Result<boost::json::object> read_message(const Shape& shape, const WireMessage& msg);
 
-// Reads a value of `shape` from an XML element (`ref` is the member reference that led there, or
-// null for a document root). `top_level_request` skips members located outside the body.
-Result<boost::json::value> read_xml_value(const Shape& shape, const pugi::xml_node& node, bool skip_located,
-                                          bool is_request);
-
 // Checks required members: top-level ones by location, nested ones as body members.
 Status check_required(const Shape& shape, const boost::json::object& params);
 
 // Converts text (a header, a query value, a label, XML character data) into a scalar of `shape`.
-// `where` names the wire location for error messages; `body` selects MalformedXML vs InvalidArgument.
+// `wire_name` is used in error messages; `body` selects MalformedXML (body) vs InvalidArgument.
 Result<boost::json::value> scalar_from_text(const Shape& shape, std::string_view text, std::string_view wire_name,
                                             bool body);
 

@@ -152,8 +152,8 @@ class Validator {
       size_t mark = path_.size();
       if (!path_.empty()) path_.push_back('.');
       path_.append(m.name);  // lowerCamelCase, as AWS names members in these messages
-      char& first = path_[mark + (mark ? 1 : 0)];
-      if (first >= 'A' && first <= 'Z') first = static_cast<char>(first - 'A' + 'a');
+      size_t first = mark + (mark ? 1 : 0);
+      if (first < path_.size() && path_[first] >= 'A' && path_[first] <= 'Z') path_[first] = static_cast<char>(path_[first] - 'A' + 'a');
       const json::value* v = o.if_contains(m.name);
       if (!v || v->is_null()) {
         if (m.required) add("null", "Member must not be null");

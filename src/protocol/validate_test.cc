@@ -42,13 +42,13 @@ std::string check(const json::value& params) {
   return v.empty() ? "" : format_violations(v);
 }
 
-TEST(Validate, ValidInputHasNoViolations) {
+TEST(ShapeValidation, ValidInputHasNoViolations) {
   EXPECT_EQ(check({{"Name", "abc"}, {"Count", 3}, {"Ratio", 0.5}, {"Mode", "ON"}, {"Items", {"ab", "cd"}},
                    {"Labels", {{"k", "OFF"}}}, {"Data", "\x01\x02"}, {"Nested", {{"Id", "xy"}}}}),
             "");
 }
 
-TEST(Validate, EveryConstraintKind) {
+TEST(ShapeValidation, EveryConstraintKind) {
   EXPECT_EQ(check(json::object()),
             "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null");
   EXPECT_EQ(check({{"Name", "a"}}),
@@ -74,17 +74,17 @@ TEST(Validate, EveryConstraintKind) {
             "less than or equal to 2");
 }
 
-TEST(Validate, SensitiveValuesAreWithheld) {
+TEST(ShapeValidation, SensitiveValuesAreWithheld) {
   EXPECT_EQ(check({{"Name", "ab"}, {"Secret", "abc"}}),
             "1 validation error detected: Value at 'secret' failed to satisfy constraint: Member must have length "
             "greater than or equal to 4");
 }
 
-TEST(Validate, LengthCountsUtf16UnitsLikeJava) {
+TEST(ShapeValidation, LengthCountsUtf16UnitsLikeJava) {
   EXPECT_EQ(check({{"Name", "ab"}, {"Secret", "\xF0\x9F\x98\x80\xF0\x9F\x98\x80"}}), "");  // 2 emoji = 4 units
 }
 
-TEST(Validate, CollectionsAndNesting) {
+TEST(ShapeValidation, CollectionsAndNesting) {
   EXPECT_EQ(check({{"Name", "ab"}, {"Items", json::array()}}),
             "1 validation error detected: Value '[]' at 'items' failed to satisfy constraint: Member must have length "
             "greater than or equal to 1");
@@ -106,20 +106,20 @@ TEST(Validate, CollectionsAndNesting) {
             "satisfy regular expression pattern: [a-z]+");
 }
 
-TEST(Validate, ManyViolationsKeepModelOrder) {
+TEST(ShapeValidation, ManyViolationsKeepModelOrder) {
   EXPECT_EQ(check({{"Mode", "x"}, {"Count", -1}}),
             "3 validation errors detected: Value null at 'name' failed to satisfy constraint: Member must not be null; "
             "Value '-1' at 'count' failed to satisfy constraint: Member must have value greater than or equal to 1; "
             "Value 'x' at 'mode' failed to satisfy constraint: Member must satisfy enum value set: [ON, OFF]");
 }
 
-TEST(Validate, LargeLimitsAreQuotedAsWritten) {
+TEST(ShapeValidation, LargeLimitsAreQuotedAsWritten) {
   EXPECT_EQ(check({{"Name", "ab"}, {"Count", 0}}).find("9223372036854775807"), std::string::npos);
   ServiceModel m = test_model("json");
   EXPECT_EQ(m.find_shape("Count")->max_text, "9223372036854775807");
 }
 
-TEST(Validate, ErrorCodePerProtocol) {
+TEST(ShapeValidation, ErrorCodePerProtocol) {
   std::vector<Violation> v = {{"name", "null", "Member must not be null"}};
   ServiceModel q = test_model("query");
   ServiceModel j = test_model("json");

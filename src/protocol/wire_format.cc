@@ -114,50 +114,69 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
 
 // ---------------------------------------------------------------- escaping
 
-void append_xml_escaped(std::string& out, std::string_view text) {
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char* rep = nullptr;
-    switch (text[i]) {
-      case '&': rep = "&amp;"; break;
-      case '<': rep = "&lt;"; break;
-      case '>': rep = "&gt;"; break;
-      case '"': rep = "&quot;"; break;
-      case '\r': rep = "&#xD;"; break;
-      default: continue;
-    }
-    out.append(text.data() + start, i - start);
-    out.append(rep);
-    start = i + 1;
+namespace {
+// Bytes that need escaping: 1 in XML text/attributes, 2 in JSON strings.
+struct EscapeTable {
+  uint8_t v[256];
+  constexpr EscapeTable() : v() {
+    for (int c = 0; c < 0x20; ++c) v[c] = 2;
+    v[static_cast<unsigned char>('"')] = 3;
+    v[static_cast<unsigned char>('\\')] = 2;
+    v[static_cast<unsigned char>('&')] = 1;
+    v[static_cast<unsigned char>('<')] = 1;
+    v[static_cast<unsigned char>('>')] = 1;
+    v[static_cast<unsigned char>('\r')] |= 1;
   }
-  out.append(text.data() + start, text.size() - start);
+};
+constexpr EscapeTable kEscape;
+}  // namespace
+
+void append_xml_escaped(std::string& out, std::string_view text) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  const char* run = p;
+  for (; p != end; ++p) {
+    if (!(kEscape.v[static_cast<unsigned char>(*p)] & 1)) continue;
+    out.append(run, static_cast<size_t>(p - run));
+    run = p + 1;
+    switch (*p) {
+      case '&': out.append("&amp;", 5); break;
+      case '<': out.append("&lt;", 4); break;
+      case '>': out.append("&gt;", 4); break;
+      case '"': out.append("&quot;", 6); break;
+      default: out.append("&#xD;", 5); break;  // '\r'
+    }
+  }
+  out.append(run, static_cast<size_t>(end - run));
 }
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.data() + start, i - start);
-    start = i + 1;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  const char* run = p;
+  out.append("\"", 1);
+  for (; p != end; ++p) {
+    auto c = static_cast<unsigned char>(*p);
+    if (!(kEscape.v[c] & 2)) continue;
+    out.append(run, static_cast<size_t>(p - run));
+    run = p + 1;
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      default:
-        out.append("\\u00");
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
+      case '"': out.append("\\\"", 2); break;
+      case '\\': out.append("\\\\", 2); break;
+      case '\n': out.append("\\n", 2); break;
+      case '\r': out.append("\\r", 2); break;
+      case '\t': out.append("\\t", 2); break;
+      case '\b': out.append("\\b", 2); break;
+      case '\f': out.append("\\f", 2); break;
+      default: {
+        char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(u, 6);
+      }
     }
   }
-  out.append(text.data() + start, text.size() - start);
-  out.push_back('"');
+  out.append(run, static_cast<size_t>(end - run));
+  out.append("\"", 1);
 }
 
 // ---------------------------------------------------------------- numbers

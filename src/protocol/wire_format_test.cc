@@ -7,7 +7,7 @@
 namespace orgroot::protocol {
 namespace {
 
-TEST(Base64, RoundTrip) {
+TEST(WireBase64, RoundTrip) {
   EXPECT_EQ(base64_encode("value"), "dmFsdWU=");
   EXPECT_EQ(base64_encode(""), "");
   EXPECT_EQ(base64_encode("ab"), "YWI=");
@@ -23,7 +23,7 @@ TEST(Base64, RoundTrip) {
   EXPECT_EQ(out, all);
 }
 
-TEST(PercentDecode, FormRules) {
+TEST(WirePercentDecode, FormRules) {
   std::string out;
   ASSERT_TRUE(percent_decode("2015-01-25T08%3A00%3A00Z", out));
   EXPECT_EQ(out, "2015-01-25T08:00:00Z");
@@ -35,7 +35,7 @@ TEST(PercentDecode, FormRules) {
   EXPECT_FALSE(percent_decode("%zz", out));
 }
 
-TEST(Escaping, XmlAndJson) {
+TEST(WireEscaping, XmlAndJson) {
   std::string x;
   append_xml_escaped(x, "a<b>&\"c\"\r");
   EXPECT_EQ(x, "a&lt;b&gt;&amp;&quot;c&quot;&#xD;");
@@ -44,7 +44,7 @@ TEST(Escaping, XmlAndJson) {
   EXPECT_EQ(j, "\"q\\\"\\\\\\n\\u0001\xC3\xA9\"");
 }
 
-TEST(Numbers, ShortestAndSpecial) {
+TEST(WireNumbers, ShortestAndSpecial) {
   std::string s;
   append_double(s, 5.5);
   s.push_back(' ');
@@ -58,7 +58,7 @@ TEST(Numbers, ShortestAndSpecial) {
   EXPECT_EQ(s, "5.5 1234.5 NaN -Infinity -42");
 }
 
-TEST(Timestamps, Iso8601) {
+TEST(WireTimestamps, Iso8601) {
   std::string s;
   append_iso8601(s, 1398796238);
   EXPECT_EQ(s, "2014-04-29T18:30:38Z");
@@ -79,7 +79,7 @@ TEST(Timestamps, Iso8601) {
   EXPECT_FALSE(parse_iso8601("yesterday", t));
 }
 
-TEST(Timestamps, HttpDateAndEpoch) {
+TEST(WireTimestamps, HttpDateAndEpoch) {
   std::string s;
   append_http_date(s, 1398796238);
   EXPECT_EQ(s, "Tue, 29 Apr 2014 18:30:38 GMT");
@@ -100,7 +100,7 @@ TEST(Timestamps, HttpDateAndEpoch) {
   EXPECT_EQ(timestamp_format("", TimestampFormat::EpochSeconds), TimestampFormat::EpochSeconds);
 }
 
-TEST(Names, LowerCamel) {
+TEST(WireNames, LowerCamel) {
   EXPECT_EQ(lower_camel("DurationSeconds"), "durationSeconds");
   EXPECT_EQ(lower_camel("arn"), "arn");
   EXPECT_EQ(lower_camel(""), "");

@@ -102,13 +102,16 @@ struct HttpServer::Impl {
       parser.header_limit(64 * 1024);
       lowest.expires_after(opts.idle_timeout);
       auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
-      if (ec) break;  // closed, timed out, or garbage: drop the connection
+      // Beast refuses a Content-Length over the limit while reading the header; that request still
+      // gets an answer. Anything else (closed, timed out, garbage) drops the connection.
+      const bool too_large = ec == http::error::body_limit;
+      if (ec && !too_large) break;
 
       lowest.expires_after(opts.request_timeout);
       const auto& hdr = parser.get();
       bool keep_alive = hdr.keep_alive();
       int reject_status = 0;
-      if (auto len = parser.content_length(); len && *len > opts.body_limit) reject_status = 413;
+      if (too_large) reject_status = 413;
       if (!reject_status && hdr[http::field::expect] == "100-continue") {
         http::response<http::empty_body> cont{http::status::continue_, hdr.version()};
         auto [wec, wn] = co_await http::async_write(stream, cont, use_tuple);

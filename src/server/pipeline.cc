@@ -177,7 +177,14 @@ HttpResponse Pipeline::handle(const HttpRequest& req) {
     auto who = authenticate(req, r);
     if (!who) return encode_error(r, who.error(), request_id, head);
 
-    auto call = decode(req, r);
+    Result<protocol::DecodedRequest> call = AwsError::InternalFailure();
+    if (who->decoded_body) {  // S3 streaming upload: decode the payload without its chunk framing
+      HttpRequest plain = req;
+      plain.body = std::move(*who->decoded_body);
+      call = decode(plain, r);
+    } else {
+      call = decode(req, r);
+    }
     if (!call) return encode_error(r, call.error(), request_id, head);
 
     if (auto st = authorize(who->principal, r, *call); !st) return encode_error(r, st.error(), request_id, head);
@@ -197,6 +204,10 @@ HttpResponse Pipeline::reject(const HttpRequest& headers_only, const AwsError& e
   const std::string request_id = ids::uuid4(deps_.random);
   auto routed = route(headers_only);
   Route r = routed ? std::move(routed).value() : fallback_route(headers_only);
+  if (r.wire == Wire::RestXml && error.code == "RequestEntityTooLarge") {
+    AwsError s3("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400);
+    return encode_error(r, s3, request_id, headers_only.method == "HEAD");
+  }
   return encode_error(r, error, request_id, headers_only.method == "HEAD");
 }
 
