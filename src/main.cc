@@ -88,6 +88,10 @@ int main(int argc, char** argv) {
   server->add_option("--clock-offset", opts.clock_offset_seconds,
                      "Shift the server's clock by this many seconds (rehearse credential expiry without waiting)")
       ->capture_default_str();
+  std::vector<std::string> quota_args;
+  server->add_option("--quota", quota_args,
+                     "Raise (or lower) one of AWS's default quotas, NAME=VALUE, as a service quota increase would; "
+                     "repeatable. Names are listed in docs/quotas.md");
   server->add_option("--models-dir", opts.models_dir, "Directory of AWS service models (default: built-in)");
   server->add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
 
@@ -101,6 +105,16 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::from_str(log_level));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
     opts.max_body_bytes = max_body_mib * 1024 * 1024;
+    for (const auto& q : quota_args) {
+      auto eq = q.find('=');
+      try {
+        if (eq == std::string::npos || eq == 0) throw std::invalid_argument(q);
+        opts.quotas.emplace_back(q.substr(0, eq), std::stoll(q.substr(eq + 1)));
+      } catch (const std::exception&) {
+        std::cerr << "--quota takes NAME=VALUE with a whole number, got '" << q << "'\n";
+        return 2;
+      }
+    }
     return run_server(std::move(opts));
   }
   return 0;

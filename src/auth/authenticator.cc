@@ -111,6 +111,7 @@ Result<Authenticated> Authenticator::authenticate(const HttpRequest& req, const 
   }
   if (moto_) moto_->take_unauthenticated_action();
   out.principal = std::move(pr).value();
+  if (key_used_ && !out.principal.temporary) key_used_(out.sig.access_key_id, out.sig.service, out.sig.region);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <optional>
 
 #include "auth/principal.h"
@@ -49,6 +50,11 @@ class Authenticator {
 
   SigningKeyCache& key_cache() { return cache_; }
 
+  // Told of every request authenticated with a long-term key (for GetAccessKeyLastUsed).
+  using KeyUseListener = std::function<void(const std::string& access_key_id, std::string_view service,
+                                            std::string_view region)>;
+  void on_key_used(KeyUseListener l) { key_used_ = std::move(l); }
+
  private:
   Result<Principal> principal_for_key(const SigV4Params& p, bool s3_style, std::string& secret);
 
@@ -56,6 +62,7 @@ class Authenticator {
   const Clock& clock_;
   MotoCompat* moto_;
   SigningKeyCache cache_;
+  KeyUseListener key_used_;
 };
 
 }  // namespace orgroot::auth

@@ -36,6 +36,19 @@ std::string Principal::to_json() const {
   o["session_issuer"] = session_issuer;
   o["mfa_authenticated"] = mfa_authenticated;
   o["source_identity"] = source_identity;
+  o["role_arn"] = role_arn;
+  o["role_id"] = role_id;
+  o["role_name"] = role_name;
+  boost::json::array sp;
+  for (const auto& x : session_policies) sp.emplace_back(x);
+  o["session_policies"] = std::move(sp);
+  boost::json::array tags;
+  for (const auto& [k, v] : session_tags) tags.emplace_back(boost::json::array{boost::json::string(k), boost::json::string(v)});
+  o["session_tags"] = std::move(tags);
+  boost::json::array tk;
+  for (const auto& x : transitive_tag_keys) tk.emplace_back(x);
+  o["transitive_tag_keys"] = std::move(tk);
+  o["task_policy_arn"] = task_policy_arn;
   return boost::json::serialize(o);
 }
 
@@ -52,6 +65,20 @@ Principal Principal::from_json(const std::string& s) {
   if (auto it = o.find("mfa_authenticated"); it != o.end() && it->value().is_bool())
     p.mfa_authenticated = it->value().get_bool();
   p.source_identity = str(o, "source_identity");
+  p.role_arn = str(o, "role_arn");
+  p.role_id = str(o, "role_id");
+  p.role_name = str(o, "role_name");
+  p.task_policy_arn = str(o, "task_policy_arn");
+  if (auto it = o.find("session_policies"); it != o.end() && it->value().is_array())
+    for (const auto& x : it->value().get_array())
+      if (x.is_string()) p.session_policies.emplace_back(x.get_string());
+  if (auto it = o.find("session_tags"); it != o.end() && it->value().is_array())
+    for (const auto& x : it->value().get_array())
+      if (x.is_array() && x.get_array().size() == 2 && x.get_array()[0].is_string() && x.get_array()[1].is_string())
+        p.session_tags.emplace_back(std::string(x.get_array()[0].get_string()), std::string(x.get_array()[1].get_string()));
+  if (auto it = o.find("transitive_tag_keys"); it != o.end() && it->value().is_array())
+    for (const auto& x : it->value().get_array())
+      if (x.is_string()) p.transitive_tag_keys.emplace_back(x.get_string());
   return p;
 }
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace orgroot::auth {
 
@@ -24,6 +26,15 @@ struct Principal {
   std::string session_issuer;   // "GetSessionToken", "AssumeRole", "AssumeRoot", "ConsoleSignIn"
   bool mfa_authenticated = false;
   std::string source_identity;
+  // Role sessions (AssumeRole): the role and what narrows the session.
+  std::string role_arn;    // arn:aws:iam::A:role/path/R
+  std::string role_id;     // AROA...
+  std::string role_name;
+  std::vector<std::string> session_policies;  // inline Policy and PolicyArns documents' ARNs/JSON, as issued
+  std::vector<std::pair<std::string, std::string>> session_tags;  // principal tags of the session
+  std::vector<std::string> transitive_tag_keys;
+  // Root sessions (AssumeRoot): the task policy that caps them.
+  std::string task_policy_arn;
 
   std::string to_json() const;
   static Principal from_json(const std::string& s);

@@ -14,8 +14,12 @@
 #include "protocol/model.h"
 #include "server/http_server.h"
 #include "server/pipeline.h"
+#include "services/deps.h"
 #include "services/iam/bootstrap.h"
+#include "services/iam/iam_factory.h"
+#include "services/organizations/organizations_factory.h"
 #include "services/sts/sts_service.h"
+#include "store/db.h"
 #include "store/sqlite_identity_store.h"
 
 namespace orgroot::server {
@@ -74,10 +78,15 @@ struct App::Impl {
   SecureRandom random;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   protocol::ModelRegistry models;
+  std::unique_ptr<store::Db> db;
   std::unique_ptr<store::SqliteIdentityStore> store;
   std::unique_ptr<auth::MotoCompat> moto;
   std::unique_ptr<auth::Authenticator> authenticator;
   std::unique_ptr<services::StsService> sts;
+  services::Quotas quotas;
+  std::unique_ptr<services::ServiceDeps> deps;
+  services::IamParts iam;
+  services::OrganizationsParts orgs;
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<HttpServer> http;
   services::BootstrapOptions boot;
@@ -102,7 +111,7 @@ struct App::Impl {
 
   HttpResponse moto_api(HttpRequest& req, std::string_view path) {
     if (req.method == "POST" && path == "/moto-api/reset") {
-      store->reset();
+      db->reset();
       services::bootstrap_management_account(*store, clock(), random, boot);
       return json_response(200, {{"status", "ok"}});
     }
@@ -160,7 +169,8 @@ void App::start() {
     db_path = (fs::path(o.data_dir) / "orgroot.db").string();
     I.boot.credentials_file = (fs::path(o.data_dir) / "credentials").string();
   }
-  I.store = std::make_unique<store::SqliteIdentityStore>(db_path);
+  I.db = std::make_unique<store::Db>(db_path);
+  I.store = std::make_unique<store::SqliteIdentityStore>(*I.db);
   auto outcome = services::bootstrap_management_account(*I.store, I.clock(), I.random, I.boot);
   I.boot.account_id = outcome.account_id;
   if (outcome.account_id != o.account_id)
@@ -178,9 +188,18 @@ void App::start() {
   if (o.compat == "moto") I.moto = std::make_unique<auth::MotoCompat>();
   I.authenticator = std::make_unique<auth::Authenticator>(*I.store, I.clock(), I.moto.get());
   I.sts = std::make_unique<services::StsService>(*I.store, I.clock(), I.random);
+  for (const auto& [name, value] : o.quotas) I.quotas.set(name, value);
+  I.deps = std::make_unique<services::ServiceDeps>(
+      services::ServiceDeps{*I.db, *I.store, I.clock(), I.random, outcome.account_id, I.quotas});
+  I.iam = services::make_iam(*I.deps);
+  I.orgs = services::make_organizations(*I.deps, I.iam.provisioner);
+  if (I.iam.record_key_use) I.authenticator->on_key_used(I.iam.record_key_use);
+  std::vector<services::Service*> all{I.sts.get()};
+  for (auto& s : I.iam.services) all.push_back(s.get());
+  if (I.orgs.service) all.push_back(I.orgs.service.get());
   I.pipeline = std::make_unique<Pipeline>(PipelineDeps{I.models,
                                                        *I.authenticator,
-                                                       {I.sts.get()},
+                                                       std::move(all),
                                                        I.clock(),
                                                        I.random,
                                                        {"s3.localhost", "localhost", "s3.amazonaws.com"}});

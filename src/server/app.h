@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/http_types.h"
@@ -27,6 +29,7 @@ struct AppOptions {
   std::string tls_cert;
   std::string tls_key;
   int64_t clock_offset_seconds = 0;
+  std::vector<std::pair<std::string, int64_t>> quotas;  // --quota NAME=VALUE
   const Clock* clock = nullptr;  // tests: a clock of their own (not owned); nullptr = system clock
 };
 

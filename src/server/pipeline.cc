@@ -38,7 +38,9 @@ Result<Pipeline::Route> Pipeline::route(const HttpRequest& req) const {
   if (presence == auth::AuthPresence::Unsupported)
     return AwsError::IncompleteSignature("Unsupported authorization scheme: only AWS Signature Version 4 is accepted.");
   if (presence != auth::AuthPresence::None) {
+    const bool looks_s3 = !req.header("x-amz-target") && !has_query_action(req);
     auto sig = auth::parse_auth(req);
+    if (!sig && looks_s3) sig = auth::parse_auth(req, true);  // S3's own wording
     if (!sig) return std::move(sig).error();
     r.model = deps_.models.by_signing_name(sig->service);
     r.sig = std::move(sig).value();
@@ -63,7 +65,7 @@ Result<Pipeline::Route> Pipeline::route(const HttpRequest& req) const {
   else r.wire = r.model->aws_query_compatible ? Wire::Query : Wire::Json;
 
   for (auto* s : deps_.services)
-    if (s->name() == r.model->name) r.service = s;
+    if (s->name() == r.model->name) r.services.push_back(s);
   return r;
 }
 
@@ -133,7 +135,9 @@ Status Pipeline::authorize(const auth::Principal& who, const Route& r, const pro
 // execute: the service's handler for the operation.
 services::OperationResult Pipeline::execute(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
                                             const protocol::DecodedRequest& call, const std::string& request_id) {
-  const services::OperationHandler* h = r.service ? r.service->find(call.op->name) : nullptr;
+  const services::OperationHandler* h = nullptr;
+  for (auto* s : r.services)
+    if ((h = s->find(call.op->name))) break;
   if (!h)
     return AwsError("NotImplemented",
                     fmt::format("orgroot does not implement {}:{} yet.", r.model->signing_name, call.op->name), 501,

@@ -49,7 +49,7 @@ class Pipeline {
   struct Route {
     const protocol::ServiceModel* model = nullptr;
     Wire wire = Wire::Query;
-    services::Service* service = nullptr;
+    std::vector<services::Service*> services;  // those answering this model's operations
     std::optional<auth::SigV4Params> sig;  // parsed credential scope, if the request is signed
   };
 

@@ -23,6 +23,19 @@ struct CallContext {
 };
 
 using OperationResult = Result<boost::json::value>;
+
+// What the authorizer needs to know about one call: the IAM action, the resource it acts on, and
+// the resource's own policy if it has one.
+struct AuthzTarget {
+  bool skip = false;            // the operation needs no permission (sts:GetCallerIdentity)
+  std::string action;           // "iam:CreateUser"
+  std::string resource = "*";   // ARN the action is authorized against
+  std::string resource_account; // "" = the caller's account
+  std::string resource_policy;  // JSON of the resource's policy ("" = none)
+  bool resource_policy_required = false;  // e.g. a role's trust policy for sts:AssumeRole
+  bool root_exempt_from_resource_policy_deny = false;
+  std::vector<std::pair<std::string, std::string>> context;  // service keys: "sts:TaskPolicyArn" ...
+};
 using OperationHandler = std::function<OperationResult(CallContext&, const boost::json::object& params)>;
 
 class Service {
@@ -30,6 +43,16 @@ class Service {
   virtual ~Service() = default;
   // The model name (data/models/<name>.json) and SigV4 signing name: "sts", "iam", ...
   virtual std::string_view name() const = 0;
+  // The IAM action prefix: "iam", "sts", "organizations", "s3", "sqs", "cloudtrail".
+  virtual std::string_view action_prefix() const { return name(); }
+  // Default: action "<prefix>:<Operation>" on "*" in the caller's account. Services override it
+  // for operations on resources with ARNs or policies of their own.
+  virtual AuthzTarget authz_target(std::string_view operation, const boost::json::object& params,
+                                   const CallContext& ctx) const {
+    AuthzTarget t;
+    t.action = std::string(action_prefix()) + ":" + std::string(operation);
+    return t;
+  }
   // nullptr: the operation exists in AWS's model but orgroot does not implement it.
   const OperationHandler* find(std::string_view operation) const {
     auto it = handlers_.find(std::string(operation));

@@ -68,9 +68,6 @@ class IdentityStore {
   // Small durable settings (server identity, flags).
   virtual std::optional<std::string> get_setting(const std::string& key) = 0;
   virtual void put_setting(const std::string& key, const std::string& value) = 0;
-
-  // Wipes every record (moto's /moto-api/reset).
-  virtual void reset() = 0;
 };
 
 }  // namespace orgroot::store

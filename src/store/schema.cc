@@ -2,7 +2,7 @@
 
 namespace orgroot::store {
 
-const std::vector<std::string_view>& schema_migrations() {
+const std::vector<std::string_view>& identity_schema_migrations() {
   static const std::vector<std::string_view> m = {
       // 1: accounts, IAM users, access keys, temporary sessions, settings.
       R"sql(

@@ -3,6 +3,7 @@
 #include <vector>
 
 namespace orgroot::store {
-// Numbered schema migrations; index 0 is version 1. Append only: never edit a released one.
-const std::vector<std::string_view>& schema_migrations();
+// The "identity" component's numbered migrations (accounts, users, keys, sessions); index 0 is
+// version 1. Append only: never edit a released one.
+const std::vector<std::string_view>& identity_schema_migrations();
 }  // namespace orgroot::store

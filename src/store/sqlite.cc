@@ -94,26 +94,6 @@ void Database::exec(std::string_view sql) {
   }
 }
 
-int Database::schema_version() {
-  exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-  auto st = prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-  st.step();
-  return static_cast<int>(st.i64(0));
-}
-
-void Database::migrate(const std::vector<std::string_view>& migrations) {
-  int current = schema_version();
-  if (current > static_cast<int>(migrations.size()))
-    throw SqliteError(fmt::format("the data directory has schema version {}, newer than this orgroot ({})",
-                                  current, migrations.size()));
-  for (int v = current + 1; v <= static_cast<int>(migrations.size()); ++v) {
-    Transaction tx(*this);
-    exec(migrations[v - 1]);
-    prepare("INSERT INTO schema_migrations(version, applied_at) VALUES(?, datetime('now'))").bind(1, v).run();
-    tx.commit();
-  }
-}
-
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 Transaction::~Transaction() {
   if (!done_) {

@@ -71,11 +71,6 @@ class Database {
   int64_t changes() const { return sqlite3_changes64(db_); }
   sqlite3* raw() { return db_; }
 
-  // Applies every migration whose number is above the stored schema version, each in its own
-  // transaction. Migrations are numbered from 1 and never edited once released.
-  void migrate(const std::vector<std::string_view>& migrations);
-  int schema_version();
-
  private:
   sqlite3* db_ = nullptr;
 };

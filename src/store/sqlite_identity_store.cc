@@ -4,63 +4,75 @@
 
 namespace orgroot::store {
 
-SqliteIdentityStore::SqliteIdentityStore(const std::string& path) : db_(path) {
-  db_.migrate(schema_migrations());
+SqliteIdentityStore::SqliteIdentityStore(Db& db) : db_(db) {
+  db_.migrate("identity", identity_schema_migrations());
+  db_.on_reset([this] { forget_cached(); });
+}
+
+void SqliteIdentityStore::forget_cached() {
+  std::unique_lock lk(cache_mu_);
+  key_cache_.clear();
+  session_cache_.clear();
 }
 
 void SqliteIdentityStore::put_account(const AccountRecord& a) {
-  std::lock_guard lk(db_mu_);
-  db_.prepare(
-         "INSERT INTO accounts(account_id, name, email, created_at) VALUES(?,?,?,?) "
-         "ON CONFLICT(account_id) DO UPDATE SET name=excluded.name, email=excluded.email")
-      .bind(1, a.account_id)
-      .bind(2, a.name)
-      .bind(3, a.email)
-      .bind(4, a.created_at)
-      .run();
+  db_.run([&](Database& db) {
+    db.prepare(
+          "INSERT INTO accounts(account_id, name, email, created_at) VALUES(?,?,?,?) "
+          "ON CONFLICT(account_id) DO UPDATE SET name=excluded.name, email=excluded.email")
+        .bind(1, a.account_id)
+        .bind(2, a.name)
+        .bind(3, a.email)
+        .bind(4, a.created_at)
+        .run();
+  });
 }
 
 std::optional<AccountRecord> SqliteIdentityStore::get_account(const std::string& account_id) {
-  std::lock_guard lk(db_mu_);
-  auto st = db_.prepare("SELECT account_id, name, email, created_at FROM accounts WHERE account_id=?");
-  st.bind(1, account_id);
-  if (!st.step()) return std::nullopt;
-  return AccountRecord{st.text(0), st.text(1), st.text(2), st.f64(3)};
+  return db_.run([&](Database& db) -> std::optional<AccountRecord> {
+    auto st = db.prepare("SELECT account_id, name, email, created_at FROM accounts WHERE account_id=?");
+    st.bind(1, account_id);
+    if (!st.step()) return std::nullopt;
+    return AccountRecord{st.text(0), st.text(1), st.text(2), st.f64(3)};
+  });
 }
 
 void SqliteIdentityStore::put_user(const UserRecord& u) {
-  std::lock_guard lk(db_mu_);
-  db_.prepare(
-         "INSERT INTO iam_users(account_id, user_name, user_id, path, arn, created_at) VALUES(?,?,?,?,?,?) "
-         "ON CONFLICT(account_id, user_name) DO UPDATE SET path=excluded.path, arn=excluded.arn")
-      .bind(1, u.account_id)
-      .bind(2, u.user_name)
-      .bind(3, u.user_id)
-      .bind(4, u.path)
-      .bind(5, u.arn)
-      .bind(6, u.created_at)
-      .run();
+  db_.run([&](Database& db) {
+    db.prepare(
+          "INSERT INTO iam_users(account_id, user_name, user_id, path, arn, created_at) VALUES(?,?,?,?,?,?) "
+          "ON CONFLICT(account_id, user_name) DO UPDATE SET path=excluded.path, arn=excluded.arn")
+        .bind(1, u.account_id)
+        .bind(2, u.user_name)
+        .bind(3, u.user_id)
+        .bind(4, u.path)
+        .bind(5, u.arn)
+        .bind(6, u.created_at)
+        .run();
+  });
 }
 
 std::optional<UserRecord> SqliteIdentityStore::get_user(const std::string& account_id, const std::string& user_name) {
-  std::lock_guard lk(db_mu_);
-  auto st = db_.prepare(
-      "SELECT account_id, user_name, user_id, path, arn, created_at FROM iam_users WHERE account_id=? AND user_name=?");
-  st.bind(1, account_id).bind(2, user_name);
-  if (!st.step()) return std::nullopt;
-  return UserRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.f64(5)};
+  return db_.run([&](Database& db) -> std::optional<UserRecord> {
+    auto st = db.prepare(
+        "SELECT account_id, user_name, user_id, path, arn, created_at FROM iam_users WHERE account_id=? AND "
+        "user_name=?");
+    st.bind(1, account_id).bind(2, user_name);
+    if (!st.step()) return std::nullopt;
+    return UserRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.f64(5)};
+  });
 }
 
 void SqliteIdentityStore::put_access_key(const AccessKeyRecord& k) {
-  {
-    std::lock_guard lk(db_mu_);
-    auto st = db_.prepare(
+  db_.run([&](Database& db) {
+    auto st = db.prepare(
         "INSERT INTO access_keys(access_key_id, secret, account_id, user_name, status, created_at) VALUES(?,?,?,?,?,?) "
         "ON CONFLICT(access_key_id) DO UPDATE SET status=excluded.status");
     st.bind(1, k.access_key_id).bind(2, k.secret).bind(3, k.account_id);
-    if (k.user_name.empty()) st.bind_null(4); else st.bind(4, k.user_name);
+    if (k.user_name.empty()) st.bind_null(4);
+    else st.bind(4, k.user_name);
     st.bind(5, k.status).bind(6, k.created_at).run();
-  }
+  });
   std::unique_lock lk(cache_mu_);
   key_cache_[k.access_key_id] = std::make_shared<const AccessKeyRecord>(k);
 }
@@ -71,15 +83,14 @@ std::optional<AccessKeyRecord> SqliteIdentityStore::get_access_key(const std::st
     auto it = key_cache_.find(access_key_id);
     if (it != key_cache_.end()) return *it->second;
   }
-  std::optional<AccessKeyRecord> rec;
-  {
-    std::lock_guard lk(db_mu_);
-    auto st = db_.prepare(
+  auto rec = db_.run([&](Database& db) -> std::optional<AccessKeyRecord> {
+    auto st = db.prepare(
         "SELECT access_key_id, secret, account_id, COALESCE(user_name,''), status, created_at FROM access_keys "
         "WHERE access_key_id=?");
     st.bind(1, access_key_id);
-    if (st.step()) rec = AccessKeyRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.f64(5)};
-  }
+    if (!st.step()) return std::nullopt;
+    return AccessKeyRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.f64(5)};
+  });
   if (rec) {
     std::unique_lock lk(cache_mu_);
     key_cache_[access_key_id] = std::make_shared<const AccessKeyRecord>(*rec);
@@ -88,11 +99,10 @@ std::optional<AccessKeyRecord> SqliteIdentityStore::get_access_key(const std::st
 }
 
 void SqliteIdentityStore::put_session(const SessionRecord& s) {
-  {
-    std::lock_guard lk(db_mu_);
-    db_.prepare(
-           "INSERT OR REPLACE INTO sessions(access_key_id, secret, session_token, account_id, expiration, created_at, "
-           "principal_json) VALUES(?,?,?,?,?,?,?)")
+  db_.run([&](Database& db) {
+    db.prepare(
+          "INSERT OR REPLACE INTO sessions(access_key_id, secret, session_token, account_id, expiration, created_at, "
+          "principal_json) VALUES(?,?,?,?,?,?,?)")
         .bind(1, s.access_key_id)
         .bind(2, s.secret)
         .bind(3, s.session_token)
@@ -101,7 +111,7 @@ void SqliteIdentityStore::put_session(const SessionRecord& s) {
         .bind(6, s.created_at)
         .bind(7, s.principal_json)
         .run();
-  }
+  });
   std::unique_lock lk(cache_mu_);
   session_cache_[s.access_key_id] = std::make_shared<const SessionRecord>(s);
 }
@@ -112,16 +122,14 @@ std::optional<SessionRecord> SqliteIdentityStore::get_session(const std::string&
     auto it = session_cache_.find(access_key_id);
     if (it != session_cache_.end()) return *it->second;
   }
-  std::optional<SessionRecord> rec;
-  {
-    std::lock_guard lk(db_mu_);
-    auto st = db_.prepare(
-        "SELECT access_key_id, secret, session_token, account_id, expiration, created_at, principal_json FROM sessions "
-        "WHERE access_key_id=?");
+  auto rec = db_.run([&](Database& db) -> std::optional<SessionRecord> {
+    auto st = db.prepare(
+        "SELECT access_key_id, secret, session_token, account_id, expiration, created_at, principal_json FROM "
+        "sessions WHERE access_key_id=?");
     st.bind(1, access_key_id);
-    if (st.step())
-      rec = SessionRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.f64(4), st.f64(5), st.text(6)};
-  }
+    if (!st.step()) return std::nullopt;
+    return SessionRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.f64(4), st.f64(5), st.text(6)};
+  });
   if (rec) {
     std::unique_lock lk(cache_mu_);
     session_cache_[access_key_id] = std::make_shared<const SessionRecord>(*rec);
@@ -131,52 +139,43 @@ std::optional<SessionRecord> SqliteIdentityStore::get_session(const std::string&
 
 void SqliteIdentityStore::attach_user_policy(const std::string& account_id, const std::string& user_name,
                                              const std::string& policy_arn) {
-  std::lock_guard lk(db_mu_);
-  db_.prepare("INSERT OR IGNORE INTO user_policy_attachments(account_id, user_name, policy_arn) VALUES(?,?,?)")
-      .bind(1, account_id)
-      .bind(2, user_name)
-      .bind(3, policy_arn)
-      .run();
+  db_.run([&](Database& db) {
+    db.prepare("INSERT OR IGNORE INTO user_policy_attachments(account_id, user_name, policy_arn) VALUES(?,?,?)")
+        .bind(1, account_id)
+        .bind(2, user_name)
+        .bind(3, policy_arn)
+        .run();
+  });
 }
 
 std::vector<std::string> SqliteIdentityStore::user_policy_arns(const std::string& account_id,
                                                                const std::string& user_name) {
-  std::lock_guard lk(db_mu_);
-  auto st = db_.prepare(
-      "SELECT policy_arn FROM user_policy_attachments WHERE account_id=? AND user_name=? ORDER BY policy_arn");
-  st.bind(1, account_id).bind(2, user_name);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.text(0));
-  return out;
+  return db_.run([&](Database& db) {
+    auto st = db.prepare(
+        "SELECT policy_arn FROM user_policy_attachments WHERE account_id=? AND user_name=? ORDER BY policy_arn");
+    st.bind(1, account_id).bind(2, user_name);
+    std::vector<std::string> out;
+    while (st.step()) out.push_back(st.text(0));
+    return out;
+  });
 }
 
 std::optional<std::string> SqliteIdentityStore::get_setting(const std::string& key) {
-  std::lock_guard lk(db_mu_);
-  auto st = db_.prepare("SELECT value FROM settings WHERE key=?");
-  st.bind(1, key);
-  if (!st.step()) return std::nullopt;
-  return st.text(0);
+  return db_.run([&](Database& db) -> std::optional<std::string> {
+    auto st = db.prepare("SELECT value FROM settings WHERE key=?");
+    st.bind(1, key);
+    if (!st.step()) return std::nullopt;
+    return st.text(0);
+  });
 }
 
 void SqliteIdentityStore::put_setting(const std::string& key, const std::string& value) {
-  std::lock_guard lk(db_mu_);
-  db_.prepare("INSERT INTO settings(key, value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value")
-      .bind(1, key)
-      .bind(2, value)
-      .run();
-}
-
-void SqliteIdentityStore::reset() {
-  {
-    std::lock_guard lk(db_mu_);
-    Transaction tx(db_);
-    for (const char* t : {"user_policy_attachments", "sessions", "access_keys", "iam_users", "accounts", "settings"})
-      db_.exec(std::string("DELETE FROM ") + t);
-    tx.commit();
-  }
-  std::unique_lock lk(cache_mu_);
-  key_cache_.clear();
-  session_cache_.clear();
+  db_.run([&](Database& db) {
+    db.prepare("INSERT INTO settings(key, value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value")
+        .bind(1, key)
+        .bind(2, value)
+        .run();
+  });
 }
 
 }  // namespace orgroot::store

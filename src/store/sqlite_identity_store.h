@@ -8,15 +8,15 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "store/db.h"
 #include "store/identity_store.h"
-#include "store/sqlite.h"
 
 namespace orgroot::store {
 
 class SqliteIdentityStore final : public IdentityStore {
  public:
-  // path ":memory:" keeps nothing on disk.
-  explicit SqliteIdentityStore(const std::string& path);
+  // Brings the "identity" tables up to date in `db`.
+  explicit SqliteIdentityStore(Db& db);
 
   void put_account(const AccountRecord& a) override;
   std::optional<AccountRecord> get_account(const std::string& account_id) override;
@@ -31,13 +31,10 @@ class SqliteIdentityStore final : public IdentityStore {
   std::vector<std::string> user_policy_arns(const std::string& account_id, const std::string& user_name) override;
   std::optional<std::string> get_setting(const std::string& key) override;
   void put_setting(const std::string& key, const std::string& value) override;
-  void reset() override;
-
-  Database& database() { return db_; }
 
  private:
-  std::mutex db_mu_;  // one connection, serialized
-  Database db_;
+  void forget_cached();
+  Db& db_;
   std::shared_mutex cache_mu_;
   std::unordered_map<std::string, std::shared_ptr<const AccessKeyRecord>> key_cache_;
   std::unordered_map<std::string, std::shared_ptr<const SessionRecord>> session_cache_;

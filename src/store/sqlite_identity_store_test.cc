@@ -22,7 +22,8 @@ std::string temp_db(const char* name) {
 TEST(SqliteIdentityStore, RecordsSurviveReopen) {
   std::string path = temp_db("reopen.db");
   {
-    SqliteIdentityStore s(path);
+    Db db(path);
+    SqliteIdentityStore s(db);
     s.put_account({"000000000000", "management", "m@example.com", 1.0});
     s.put_user({"000000000000", "admin", "AIDAAAAAAAAAAAAAAAAAA", "/", "arn:aws:iam::000000000000:user/admin", 2.0});
     s.put_access_key({"AKIAAAAAAAAAAAAAAAAA", "secret", "000000000000", "admin", "Active", 3.0});
@@ -30,7 +31,8 @@ TEST(SqliteIdentityStore, RecordsSurviveReopen) {
     s.attach_user_policy("000000000000", "admin", "arn:aws:iam::aws:policy/AdministratorAccess");
     s.put_setting("k", "v");
   }
-  SqliteIdentityStore s(path);
+  Db db(path);
+  SqliteIdentityStore s(db);
   ASSERT_TRUE(s.get_account("000000000000"));
   auto u = s.get_user("000000000000", "ADMIN");  // IAM user names are case-insensitive
   ASSERT_TRUE(u);
@@ -46,23 +48,26 @@ TEST(SqliteIdentityStore, RecordsSurviveReopen) {
             std::vector<std::string>{"arn:aws:iam::aws:policy/AdministratorAccess"});
   EXPECT_EQ(s.get_setting("k"), "v");
   EXPECT_FALSE(s.get_access_key("AKIAXXXXXXXXXXXXXXXX"));
-  EXPECT_EQ(s.database().schema_version(), static_cast<int>(schema_migrations().size()));
+  EXPECT_EQ(db.schema_version("identity"), static_cast<int>(identity_schema_migrations().size()));
 }
 
 TEST(SqliteIdentityStore, RootKeysHaveNoUserAndResetWipesEverything) {
-  SqliteIdentityStore s(":memory:");
+  Db db(":memory:");
+  SqliteIdentityStore s(db);
   s.put_account({"111111111111", "a", "a@example.com", 1.0});
   s.put_access_key({"AKIAROOTROOTROOTROOT", "x", "111111111111", "", "Active", 1.0});
   auto k = s.get_access_key("AKIAROOTROOTROOTROOT");
   ASSERT_TRUE(k);
   EXPECT_TRUE(k->user_name.empty());
-  s.reset();
+  db.reset();
   EXPECT_FALSE(s.get_access_key("AKIAROOTROOTROOTROOT"));  // the cache is wiped too
   EXPECT_FALSE(s.get_account("111111111111"));
+  EXPECT_EQ(db.schema_version("identity"), static_cast<int>(identity_schema_migrations().size()));
 }
 
 TEST(SqliteIdentityStore, KeyStatusUpdateIsSeenThroughTheCache) {
-  SqliteIdentityStore s(":memory:");
+  Db db(":memory:");
+  SqliteIdentityStore s(db);
   s.put_account({"111111111111", "a", "a@example.com", 1.0});
   s.put_access_key({"AKIAROOTROOTROOTROOT", "x", "111111111111", "", "Active", 1.0});
   ASSERT_EQ(s.get_access_key("AKIAROOTROOTROOTROOT")->status, "Active");
@@ -70,24 +75,46 @@ TEST(SqliteIdentityStore, KeyStatusUpdateIsSeenThroughTheCache) {
   EXPECT_EQ(s.get_access_key("AKIAROOTROOTROOTROOT")->status, "Inactive");
 }
 
-TEST(Database, RefusesANewerSchema) {
+TEST(Db, RefusesANewerSchema) {
   std::string path = temp_db("newer.db");
   {
-    Database db(path);
-    db.migrate(schema_migrations());
-    db.exec("INSERT INTO schema_migrations(version, applied_at) VALUES(999, 'x')");
+    Db db(path);
+    SqliteIdentityStore s(db);
+    db.run([](Database& d) { d.exec("INSERT INTO schema_migrations VALUES('identity', 999, 'x')"); });
   }
-  EXPECT_THROW(SqliteIdentityStore{path}, SqliteError);
+  Db db(path);
+  EXPECT_THROW(SqliteIdentityStore{db}, SqliteError);
 }
 
-TEST(Database, FailedMigrationLeavesNothingBehind) {
-  Database db(":memory:");
-  std::vector<std::string_view> m = {"CREATE TABLE a(x INTEGER);", "CREATE TABLE b(y INTEGER); SELECT * FROM nope;"};
-  EXPECT_THROW(db.migrate(m), SqliteError);
-  EXPECT_EQ(db.schema_version(), 1);
-  auto st = db.prepare("SELECT count(*) FROM sqlite_master WHERE name='b'");
-  st.step();
-  EXPECT_EQ(st.i64(0), 0);
+TEST(Db, ComponentsMigrateIndependentlyAndAFailedMigrationLeavesNothingBehind) {
+  Db db(":memory:");
+  db.migrate("a", {"CREATE TABLE a1(x INTEGER);", "CREATE TABLE a2(x INTEGER);"});
+  std::vector<std::string_view> b = {"CREATE TABLE b1(y INTEGER);", "CREATE TABLE b2(y INTEGER); SELECT * FROM nope;"};
+  EXPECT_THROW(db.migrate("b", b), SqliteError);
+  EXPECT_EQ(db.schema_version("a"), 2);
+  EXPECT_EQ(db.schema_version("b"), 1);
+  auto count = db.run([](Database& d) {
+    auto st = d.prepare("SELECT count(*) FROM sqlite_master WHERE name='b2'");
+    st.step();
+    return st.i64(0);
+  });
+  EXPECT_EQ(count, 0);
+}
+
+TEST(Db, TransactionRollsBackWhenTheBodyThrows) {
+  Db db(":memory:");
+  db.migrate("t", {"CREATE TABLE t(x INTEGER);"});
+  EXPECT_THROW(db.transaction([](Database& d) {
+    d.exec("INSERT INTO t VALUES(1)");
+    throw std::runtime_error("half-way");
+  }),
+               std::runtime_error);
+  auto n = db.run([](Database& d) {
+    auto st = d.prepare("SELECT count(*) FROM t");
+    st.step();
+    return st.i64(0);
+  });
+  EXPECT_EQ(n, 0);
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ TEST(Bootstrap, FirstStartCreatesManagementAccountAdminAndWritesCredentials) {
   auto dir = std::filesystem::temp_directory_path() / ("orgroot-boot-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  store::SqliteIdentityStore store((dir / "db").string());
+  store::Db db((dir / "db").string());
+  store::SqliteIdentityStore store(db);
   SystemClock clock;
   SecureRandom random;
   BootstrapOptions opt;
@@ -56,7 +57,8 @@ TEST(Bootstrap, FirstStartCreatesManagementAccountAdminAndWritesCredentials) {
 }
 
 TEST(Bootstrap, GivenKeyIsUsedAndValidated) {
-  store::SqliteIdentityStore store(":memory:");
+  store::Db db(":memory:");
+  store::SqliteIdentityStore store(db);
   SystemClock clock;
   SecureRandom random;
   BootstrapOptions opt;

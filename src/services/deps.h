@@ -1,0 +1,24 @@
+// What every service is built from: the shared database, the identity records, time, randomness,
+// the management account, and the quotas in force.
+#pragma once
+
+#include <string>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "services/interfaces.h"
+#include "store/db.h"
+#include "store/identity_store.h"
+
+namespace orgroot::services {
+
+struct ServiceDeps {
+  store::Db& db;
+  store::IdentityStore& identity;
+  const Clock& clock;
+  Random& random;
+  std::string management_account_id;
+  const Quotas& quotas;
+};
+
+}  // namespace orgroot::services
