@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "protocol/model.h"
+#include "server/authorizer.h"
 #include "server/http_server.h"
 #include "server/pipeline.h"
 #include "services/deps.h"
@@ -87,6 +88,7 @@ struct App::Impl {
   std::unique_ptr<services::ServiceDeps> deps;
   services::IamParts iam;
   services::OrganizationsParts orgs;
+  std::unique_ptr<Authorizer> authorizer;
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<HttpServer> http;
   services::BootstrapOptions boot;
@@ -197,11 +199,13 @@ void App::start() {
   std::vector<services::Service*> all{I.sts.get()};
   for (auto& s : I.iam.services) all.push_back(s.get());
   if (I.orgs.service) all.push_back(I.orgs.service.get());
+  I.authorizer = std::make_unique<Authorizer>(I.iam.identity_policies, I.orgs.view, I.clock(), I.moto.get());
   I.pipeline = std::make_unique<Pipeline>(PipelineDeps{I.models,
                                                        *I.authenticator,
                                                        std::move(all),
                                                        I.clock(),
                                                        I.random,
+                                                       I.authorizer.get(),
                                                        {"s3.localhost", "localhost", "s3.amazonaws.com"}});
 
   auto [host, port] = split_listen(o.listen);

@@ -123,12 +123,35 @@ Result<protocol::DecodedRequest> Pipeline::decode(const HttpRequest& req, const 
 }
 
 // ---------------------------------------------------------------------------------------------
-// authorize: the policy engine's place. Until IAM policies, SCPs and resource policies arrive
-// (the Organizations/IAM issue), every authenticated principal is allowed; anonymous callers are
-// allowed nothing.
-Status Pipeline::authorize(const auth::Principal& who, const Route& r, const protocol::DecodedRequest& call) const {
-  if (who.type == auth::PrincipalType::Anonymous) return AwsError::AccessDenied("Access Denied");
-  return OkStatus();
+// authorize: the policy engine decides from every layer (server/authorizer.cc). The service that
+// implements the operation names the IAM action, the resource and the resource's policy.
+Status Pipeline::authorize(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
+                           const protocol::DecodedRequest& call, const std::string& request_id) {
+  if (!deps_.authorizer) return OkStatus();
+  services::Service* owner = nullptr;
+  for (auto* s : r.services)
+    if (s->find(call.op->name)) {
+      owner = s;
+      break;
+    }
+  if (!owner) return OkStatus();  // not implemented: execute says so
+  const std::string_view region = r.sig ? std::string_view(r.sig->region) : "us-east-1";
+  services::CallContext ctx{who.principal, request_id, region, req.remote_ip, req.secure_transport};
+  services::AuthzTarget target = owner->authz_target(call.op->name, call.params, ctx);
+  auto st = deps_.authorizer->authorize(who.principal, target, req, region);
+  if (st) return st;
+  AwsError e = std::move(st).error();
+  switch (r.wire) {
+    case Wire::Query: break;
+    case Wire::Json:
+      e.code = "AccessDeniedException";
+      e.http_status = 400;
+      break;
+    case Wire::RestXml:
+      e.message = "Access Denied";
+      break;
+  }
+  return e;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,7 +214,7 @@ HttpResponse Pipeline::handle(const HttpRequest& req) {
     }
     if (!call) return encode_error(r, call.error(), request_id, head);
 
-    if (auto st = authorize(who->principal, r, *call); !st) return encode_error(r, st.error(), request_id, head);
+    if (auto st = authorize(req, r, *who, *call, request_id); !st) return encode_error(r, st.error(), request_id, head);
 
     auto result = execute(req, r, *who, *call, request_id);
     if (!result) return encode_error(r, result.error(), request_id, head);

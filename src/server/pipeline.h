@@ -18,6 +18,7 @@
 #include "common/ids.h"
 #include "protocol/codec.h"
 #include "protocol/model.h"
+#include "server/authorizer.h"
 #include "services/service.h"
 
 namespace orgroot::server {
@@ -31,6 +32,7 @@ struct PipelineDeps {
   std::vector<services::Service*> services;
   const Clock& clock;
   Random& random;
+  Authorizer* authorizer = nullptr;  // null: nothing is authorized beyond authentication
   // Host suffixes under which S3 virtual-host addressing is recognised (bucket.<suffix>).
   std::vector<std::string> s3_virtual_host_suffixes;
 };
@@ -56,7 +58,8 @@ class Pipeline {
   Result<Route> route(const HttpRequest& req) const;
   Result<auth::Authenticated> authenticate(const HttpRequest& req, const Route& r);
   Result<protocol::DecodedRequest> decode(const HttpRequest& req, const Route& r) const;
-  Status authorize(const auth::Principal& who, const Route& r, const protocol::DecodedRequest& call) const;
+  Status authorize(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
+                   const protocol::DecodedRequest& call, const std::string& request_id);
   services::OperationResult execute(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
                                     const protocol::DecodedRequest& call, const std::string& request_id);
   HttpResponse encode(const Route& r, const protocol::Operation& op, const boost::json::value& result,

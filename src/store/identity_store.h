@@ -54,9 +54,18 @@ class IdentityStore {
 
   virtual void put_user(const UserRecord& u) = 0;
   virtual std::optional<UserRecord> get_user(const std::string& account_id, const std::string& user_name) = 0;
+  // The account's IAM users ordered by name (case-insensitively).
+  virtual std::vector<UserRecord> list_users(const std::string& account_id) = 0;
+  // Deletes the user row and its managed-policy attachments (the caller checks for conflicts).
+  virtual void delete_user(const std::string& account_id, const std::string& user_name) = 0;
 
   virtual void put_access_key(const AccessKeyRecord& k) = 0;
   virtual std::optional<AccessKeyRecord> get_access_key(const std::string& access_key_id) = 0;
+  // The user's access keys (user_name empty: the root user's), oldest first.
+  virtual std::vector<AccessKeyRecord> list_access_keys(const std::string& account_id,
+                                                        const std::string& user_name) = 0;
+  // Deletes the key (and forgets it in any cache). No-op when absent.
+  virtual void delete_access_key(const std::string& access_key_id) = 0;
 
   virtual void put_session(const SessionRecord& s) = 0;
   virtual std::optional<SessionRecord> get_session(const std::string& access_key_id) = 0;
@@ -64,6 +73,11 @@ class IdentityStore {
   virtual void attach_user_policy(const std::string& account_id, const std::string& user_name,
                                   const std::string& policy_arn) = 0;
   virtual std::vector<std::string> user_policy_arns(const std::string& account_id, const std::string& user_name) = 0;
+  // Returns false when the policy was not attached.
+  virtual bool detach_user_policy(const std::string& account_id, const std::string& user_name,
+                                  const std::string& policy_arn) = 0;
+  // Names of the account's users the policy is attached to.
+  virtual std::vector<std::string> users_with_policy(const std::string& account_id, const std::string& policy_arn) = 0;
 
   // Small durable settings (server identity, flags).
   virtual std::optional<std::string> get_setting(const std::string& key) = 0;

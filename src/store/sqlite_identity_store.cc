@@ -63,6 +63,52 @@ std::optional<UserRecord> SqliteIdentityStore::get_user(const std::string& accou
   });
 }
 
+std::vector<UserRecord> SqliteIdentityStore::list_users(const std::string& account_id) {
+  return db_.run([&](Database& db) {
+    auto st = db.prepare(
+        "SELECT account_id, user_name, user_id, path, arn, created_at FROM iam_users WHERE account_id=? "
+        "ORDER BY user_name COLLATE NOCASE");
+    st.bind(1, account_id);
+    std::vector<UserRecord> out;
+    while (st.step()) out.push_back(UserRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.f64(5)});
+    return out;
+  });
+}
+
+void SqliteIdentityStore::delete_user(const std::string& account_id, const std::string& user_name) {
+  db_.transaction([&](Database& db) {
+    db.prepare("DELETE FROM user_policy_attachments WHERE account_id=? AND user_name=?")
+        .bind(1, account_id)
+        .bind(2, user_name)
+        .run();
+    db.prepare("DELETE FROM iam_users WHERE account_id=? AND user_name=?").bind(1, account_id).bind(2, user_name).run();
+  });
+}
+
+bool SqliteIdentityStore::detach_user_policy(const std::string& account_id, const std::string& user_name,
+                                             const std::string& policy_arn) {
+  return db_.run([&](Database& db) {
+    db.prepare("DELETE FROM user_policy_attachments WHERE account_id=? AND user_name=? AND policy_arn=?")
+        .bind(1, account_id)
+        .bind(2, user_name)
+        .bind(3, policy_arn)
+        .run();
+    return db.changes() > 0;
+  });
+}
+
+std::vector<std::string> SqliteIdentityStore::users_with_policy(const std::string& account_id,
+                                                                const std::string& policy_arn) {
+  return db_.run([&](Database& db) {
+    auto st = db.prepare(
+        "SELECT user_name FROM user_policy_attachments WHERE account_id=? AND policy_arn=? ORDER BY user_name");
+    st.bind(1, account_id).bind(2, policy_arn);
+    std::vector<std::string> out;
+    while (st.step()) out.push_back(st.text(0));
+    return out;
+  });
+}
+
 void SqliteIdentityStore::put_access_key(const AccessKeyRecord& k) {
   db_.run([&](Database& db) {
     auto st = db.prepare(
@@ -96,6 +142,29 @@ std::optional<AccessKeyRecord> SqliteIdentityStore::get_access_key(const std::st
     key_cache_[access_key_id] = std::make_shared<const AccessKeyRecord>(*rec);
   }
   return rec;
+}
+
+std::vector<AccessKeyRecord> SqliteIdentityStore::list_access_keys(const std::string& account_id,
+                                                                   const std::string& user_name) {
+  return db_.run([&](Database& db) {
+    auto st = db.prepare(
+        user_name.empty()
+            ? "SELECT access_key_id, secret, account_id, COALESCE(user_name,''), status, created_at FROM access_keys "
+              "WHERE account_id=? AND user_name IS NULL ORDER BY created_at, access_key_id"
+            : "SELECT access_key_id, secret, account_id, COALESCE(user_name,''), status, created_at FROM access_keys "
+              "WHERE account_id=? AND user_name=? COLLATE NOCASE ORDER BY created_at, access_key_id");
+    st.bind(1, account_id);
+    if (!user_name.empty()) st.bind(2, user_name);
+    std::vector<AccessKeyRecord> out;
+    while (st.step()) out.push_back(AccessKeyRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.f64(5)});
+    return out;
+  });
+}
+
+void SqliteIdentityStore::delete_access_key(const std::string& access_key_id) {
+  db_.run([&](Database& db) { db.prepare("DELETE FROM access_keys WHERE access_key_id=?").bind(1, access_key_id).run(); });
+  std::unique_lock lk(cache_mu_);
+  key_cache_.erase(access_key_id);
 }
 
 void SqliteIdentityStore::put_session(const SessionRecord& s) {

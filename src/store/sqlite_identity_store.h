@@ -22,8 +22,15 @@ class SqliteIdentityStore final : public IdentityStore {
   std::optional<AccountRecord> get_account(const std::string& account_id) override;
   void put_user(const UserRecord& u) override;
   std::optional<UserRecord> get_user(const std::string& account_id, const std::string& user_name) override;
+  std::vector<UserRecord> list_users(const std::string& account_id) override;
+  void delete_user(const std::string& account_id, const std::string& user_name) override;
+  bool detach_user_policy(const std::string& account_id, const std::string& user_name,
+                          const std::string& policy_arn) override;
+  std::vector<std::string> users_with_policy(const std::string& account_id, const std::string& policy_arn) override;
   void put_access_key(const AccessKeyRecord& k) override;
   std::optional<AccessKeyRecord> get_access_key(const std::string& access_key_id) override;
+  std::vector<AccessKeyRecord> list_access_keys(const std::string& account_id, const std::string& user_name) override;
+  void delete_access_key(const std::string& access_key_id) override;
   void put_session(const SessionRecord& s) override;
   std::optional<SessionRecord> get_session(const std::string& access_key_id) override;
   void attach_user_policy(const std::string& account_id, const std::string& user_name,

@@ -13,6 +13,13 @@ StsService::StsService(store::IdentityStore& store, const Clock& clock, Random& 
   on("GetAccessKeyInfo", [this](CallContext& c, const boost::json::object& p) { return get_access_key_info(c, p); });
 }
 
+AuthzTarget StsService::authz_target(std::string_view operation, const boost::json::object& params,
+                                     const CallContext& ctx) const {
+  AuthzTarget t = Service::authz_target(operation, params, ctx);
+  if (operation == "GetCallerIdentity" || operation == "GetSessionToken") t.skip = true;
+  return t;
+}
+
 OperationResult StsService::get_caller_identity(CallContext& ctx, const boost::json::object&) {
   boost::json::object out;
   out["UserId"] = ctx.principal.user_id;

@@ -13,6 +13,10 @@ class StsService final : public Service {
  public:
   StsService(store::IdentityStore& store, const Clock& clock, Random& random);
   std::string_view name() const override { return "sts"; }
+  // GetCallerIdentity and GetSessionToken need no permission: AWS answers them even under an
+  // explicit deny.
+  AuthzTarget authz_target(std::string_view operation, const boost::json::object& params,
+                           const CallContext& ctx) const override;
 
   // Issues temporary credentials that act as `principal` until `expiration` (seconds since epoch).
   boost::json::object issue_session(const auth::Principal& principal, double expiration);

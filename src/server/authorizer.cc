@@ -1,0 +1,103 @@
+#include "server/authorizer.h"
+
+#include <fmt/format.h>
+
+namespace orgroot::server {
+
+namespace {
+policy::PrincipalKind kind_of(const auth::Principal& p) {
+  switch (p.type) {
+    case auth::PrincipalType::IamUser: return policy::PrincipalKind::User;
+    case auth::PrincipalType::AssumedRole: return policy::PrincipalKind::AssumedRole;
+    case auth::PrincipalType::Root: return policy::PrincipalKind::Root;
+    case auth::PrincipalType::Anonymous: return policy::PrincipalKind::Anonymous;
+  }
+  return policy::PrincipalKind::Anonymous;
+}
+}  // namespace
+
+policy::RequestContext Authorizer::context_for(const auth::Principal& who, const services::AuthzTarget& target,
+                                               const HttpRequest& req, std::string_view region) const {
+  policy::RequestContext ctx;
+  ctx.SetAction(target.action);
+  ctx.SetResource(target.resource);
+  ctx.SetResourceAccount(target.resource_account.empty() ? who.account_id : target.resource_account);
+
+  policy::PrincipalFacts f;
+  f.kind = kind_of(who);
+  f.arn = who.arn;
+  f.account = who.account_id;
+  f.role_arn = who.role_arn;
+  f.user_id = who.user_id;
+  if (who.type == auth::PrincipalType::IamUser) f.user_name = who.user_name;
+  ctx.SetPrincipal(std::move(f));
+  if (who.type != auth::PrincipalType::Anonymous) ctx.AddPrincipalKeys();
+
+  const double now = clock_.now_seconds();
+  ctx.Set("aws:CurrentTime", iso8601(now));
+  ctx.Set("aws:EpochTime", std::to_string(static_cast<int64_t>(now)));
+  ctx.Set("aws:SecureTransport", req.secure_transport ? "true" : "false");
+  if (!req.remote_ip.empty()) ctx.Set("aws:SourceIp", req.remote_ip);
+  if (!region.empty()) ctx.Set("aws:RequestedRegion", region);
+  if (who.temporary) {
+    // Present only for temporary credentials, as in AWS.
+    ctx.Set("aws:MultiFactorAuthPresent", who.mfa_authenticated ? "true" : "false");
+  }
+  if (!who.source_identity.empty()) ctx.Set("aws:SourceIdentity", who.source_identity);
+  if (who.session_issuer == "AssumeRoot") ctx.Set("aws:AssumedRoot", "true");  // only ever set here
+  for (const auto& [k, v] : who.session_tags) ctx.Set("aws:PrincipalTag/" + k, v);
+  for (const auto& [k, v] : target.context) ctx.Add(k, v);
+  return ctx;
+}
+
+policy::PolicyPtr Authorizer::compiled_resource_policy(const std::string& json) {
+  std::lock_guard lk(cache_mu_);
+  auto it = resource_policy_cache_.find(json);
+  if (it != resource_policy_cache_.end()) return it->second;
+  policy::CompileOptions opt;
+  opt.kind = policy::PolicyKind::Resource;
+  auto compiled = policy::CompilePolicy(json, opt);
+  policy::PolicyPtr p = compiled ? compiled.value() : nullptr;
+  if (resource_policy_cache_.size() > 4096) resource_policy_cache_.clear();
+  resource_policy_cache_.emplace(json, p);
+  return p;
+}
+
+Status Authorizer::authorize(const auth::Principal& who, const services::AuthzTarget& target, const HttpRequest& req,
+                             std::string_view region) {
+  if (target.skip) return OkStatus();
+  // moto's server mode checks nothing until reset-auth arms it.
+  if (moto_ && !moto_->enforcing()) return OkStatus();
+  // Until IAM answers identity policies, the identity layer is not evaluated.
+  if (!iam_ && target.resource_policy.empty() && who.type != auth::PrincipalType::Anonymous) return OkStatus();
+
+  policy::RequestContext ctx = context_for(who, target, req, region);
+
+  services::IdentityPolicies ids;
+  if (iam_ && who.type != auth::PrincipalType::Anonymous) ids = iam_->policies_for(who);
+  for (const auto& [k, v] : ids.principal_tags) ctx.Set("aws:PrincipalTag/" + k, v);
+
+  std::vector<policy::PolicyLevel> scps;
+  if (orgs_ && who.type != auth::PrincipalType::Anonymous) {
+    scps = orgs_->scp_chain(who.account_id);
+    if (auto m = orgs_->membership(who.account_id)) ctx.Set("aws:PrincipalOrgID", m->organization_id);
+  }
+
+  policy::PolicyPtr resource;
+  if (!target.resource_policy.empty()) resource = compiled_resource_policy(target.resource_policy);
+
+  policy::AuthzRequest ar;
+  ar.context = &ctx;
+  ar.scp_levels = scps;
+  ar.resource_policy = resource.get();
+  ar.identity_policies = ids.identity;
+  ar.permissions_boundary = ids.permissions_boundary.get();
+  ar.session_policies = ids.session;
+  ar.resource_policy_required = target.resource_policy_required;
+  ar.root_exempt_from_resource_policy_deny = target.root_exempt_from_resource_policy_deny;
+  auto result = policy::Authorize(ar);
+  if (result.allowed) return OkStatus();
+  return policy::AccessDeniedError(result, ctx);
+}
+
+}  // namespace orgroot::server

@@ -1,0 +1,49 @@
+// authorize: before a handler runs, the policy engine decides from every layer AWS combines —
+// the SCPs of the caller's account, the resource's policy, identity policies, the permissions
+// boundary and session policies. The layers come through narrow interfaces (IAM answers identity
+// policies, Organizations answers SCP chains); the engine itself knows neither.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "auth/authenticator.h"
+#include "auth/principal.h"
+#include "common/clock.h"
+#include "common/http_types.h"
+#include "policy/evaluator.h"
+#include "policy/request_context.h"
+#include "services/interfaces.h"
+#include "services/service.h"
+
+namespace orgroot::server {
+
+class Authorizer {
+ public:
+  // Either view may be null while that service is absent: a null IAM view means identity policies
+  // are not evaluated (every authenticated caller is allowed by that layer).
+  Authorizer(services::IdentityPolicyView* iam, services::OrganizationView* orgs, const Clock& clock,
+             const auth::MotoCompat* moto)
+      : iam_(iam), orgs_(orgs), clock_(clock), moto_(moto) {}
+
+  // The request context the engine sees: action, resource, principal and the global keys.
+  policy::RequestContext context_for(const auth::Principal& who, const services::AuthzTarget& target,
+                                     const HttpRequest& req, std::string_view region) const;
+
+  // OkStatus or AWS's AccessDenied (the caller renders it in the wire form of the service).
+  Status authorize(const auth::Principal& who, const services::AuthzTarget& target, const HttpRequest& req,
+                   std::string_view region);
+
+ private:
+  policy::PolicyPtr compiled_resource_policy(const std::string& json);
+
+  services::IdentityPolicyView* iam_;
+  services::OrganizationView* orgs_;
+  const Clock& clock_;
+  const auth::MotoCompat* moto_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, policy::PolicyPtr> resource_policy_cache_;
+};
+
+}  // namespace orgroot::server

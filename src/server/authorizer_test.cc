@@ -1,0 +1,178 @@
+#include "server/authorizer.h"
+
+#include <gtest/gtest.h>
+
+namespace orgroot::server {
+namespace {
+
+policy::PolicyPtr compile(const std::string& doc, policy::PolicyKind kind = policy::PolicyKind::Identity) {
+  policy::CompileOptions o;
+  o.kind = kind;
+  auto r = policy::CompilePolicy(doc, o);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  return r.ok() ? r.value() : nullptr;
+}
+
+const char* kAdmin = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
+const char* kFull = kAdmin;
+
+struct FakeIam : services::IdentityPolicyView {
+  std::vector<policy::PolicyPtr> policies;
+  services::IdentityPolicies policies_for(const auth::Principal& who) override {
+    services::IdentityPolicies p;
+    if (who.type != auth::PrincipalType::Root) p.identity = policies;
+    return p;
+  }
+};
+
+struct FakeOrgs : services::OrganizationView {
+  std::string management = "111111111111";
+  std::vector<policy::PolicyLevel> member_chain;
+  std::optional<services::OrgMembership> membership(const std::string& a) override {
+    return services::OrgMembership{"o-abcdefghij", management, a == management, true};
+  }
+  std::vector<policy::PolicyLevel> scp_chain(const std::string& a) override {
+    return a == management ? std::vector<policy::PolicyLevel>{} : member_chain;
+  }
+  bool trusted_access_enabled(const std::string&) override { return false; }
+  std::vector<std::string> delegated_administrators(const std::string&) override { return {}; }
+};
+
+auth::Principal user(const std::string& account, const std::string& name) {
+  auth::Principal p;
+  p.type = auth::PrincipalType::IamUser;
+  p.account_id = account;
+  p.user_name = name;
+  p.arn = "arn:aws:iam::" + account + ":user/" + name;
+  p.user_id = "AIDAEXAMPLEEXAMPLE01";
+  return p;
+}
+
+services::AuthzTarget target(const std::string& action, const std::string& resource = "*") {
+  services::AuthzTarget t;
+  t.action = action;
+  t.resource = resource;
+  return t;
+}
+
+class AuthorizerTest : public ::testing::Test {
+ protected:
+  FakeIam iam;
+  FakeOrgs orgs;
+  ManualClock clock{std::chrono::system_clock::from_time_t(1767225600)};
+  HttpRequest req;
+  void SetUp() override {
+    iam.policies = {compile(kAdmin)};
+    orgs.member_chain = {{compile(kFull, policy::PolicyKind::ServiceControl)},
+                         {compile(kFull, policy::PolicyKind::ServiceControl),
+                          compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateUser","Resource":"*"}]})",
+                                  policy::PolicyKind::ServiceControl)}};
+    req.remote_ip = "127.0.0.1";
+  }
+};
+
+TEST_F(AuthorizerTest, ScpDeniesInMemberAccountButNeverInManagementAccount) {
+  Authorizer a(&iam, &orgs, clock, nullptr);
+  auto member = a.authorize(user("222222222222", "alice"), target("iam:CreateUser"), req, "us-east-1");
+  ASSERT_FALSE(member.ok());
+  EXPECT_EQ(member.error().code, "AccessDenied");
+  EXPECT_EQ(member.error().message,
+            "User: arn:aws:iam::222222222222:user/alice is not authorized to perform: iam:CreateUser on resource: * "
+            "with an explicit deny in a service control policy");
+  EXPECT_TRUE(a.authorize(user("222222222222", "alice"), target("iam:ListUsers"), req, "us-east-1").ok());
+  EXPECT_TRUE(a.authorize(user("111111111111", "admin"), target("iam:CreateUser"), req, "us-east-1").ok());
+}
+
+TEST_F(AuthorizerTest, NoIdentityPolicyMeansImplicitDenyWithAwsWording) {
+  iam.policies.clear();
+  Authorizer a(&iam, &orgs, clock, nullptr);
+  auto st = a.authorize(user("111111111111", "bob"), target("sts:GetAccessKeyInfo"), req, "us-east-1");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message,
+            "User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:GetAccessKeyInfo on resource: "
+            "* because no identity-based policy allows the sts:GetAccessKeyInfo action");
+  EXPECT_EQ(st.error().http_status, 403);
+}
+
+TEST_F(AuthorizerTest, ExplicitDenyInIdentityPolicyBeatsAllow) {
+  iam.policies.push_back(compile(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:Delete*","Resource":"*"}]})"));
+  Authorizer a(&iam, &orgs, clock, nullptr);
+  auto st = a.authorize(user("111111111111", "admin"), target("iam:DeleteUser"), req, "us-east-1");
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("with an explicit deny in an identity-based policy"), std::string::npos);
+}
+
+TEST_F(AuthorizerTest, SkipAndMotoModeAllowWithoutPolicies) {
+  iam.policies.clear();
+  Authorizer strict(&iam, &orgs, clock, nullptr);
+  auto t = target("sts:GetCallerIdentity");
+  t.skip = true;
+  EXPECT_TRUE(strict.authorize(user("111111111111", "bob"), t, req, "us-east-1").ok());
+
+  auth::MotoCompat moto;
+  Authorizer lenient(&iam, &orgs, clock, &moto);
+  EXPECT_TRUE(lenient.authorize(user("111111111111", "bob"), target("iam:CreateUser"), req, "us-east-1").ok());
+  moto.reset_auth(0);
+  EXPECT_FALSE(lenient.authorize(user("111111111111", "bob"), target("iam:CreateUser"), req, "us-east-1").ok());
+}
+
+TEST_F(AuthorizerTest, ContextKeysFollowThePrincipal) {
+  Authorizer a(&iam, &orgs, clock, nullptr);
+  auth::Principal root;
+  root.type = auth::PrincipalType::Root;
+  root.account_id = "222222222222";
+  root.arn = "arn:aws:iam::222222222222:root";
+  root.user_id = "222222222222";
+  auto ctx = a.context_for(root, target("iam:ListUsers"), req, "eu-west-1");
+  EXPECT_EQ(ctx.Find("aws:AssumedRoot"), nullptr);
+  EXPECT_EQ(ctx.Find("aws:MultiFactorAuthPresent"), nullptr);  // long-term credentials
+  ASSERT_NE(ctx.Find("aws:PrincipalArn"), nullptr);
+  EXPECT_EQ(ctx.Find("aws:PrincipalArn")->values.at(0), "arn:aws:iam::222222222222:root");
+  EXPECT_EQ(ctx.Find("aws:requestedregion")->values.at(0), "eu-west-1");
+  EXPECT_EQ(ctx.Find("aws:SourceIp")->values.at(0), "127.0.0.1");
+  EXPECT_EQ(ctx.Find("aws:CurrentTime")->values.at(0), "2026-01-01T00:00:00Z");
+
+  root.temporary = true;
+  root.session_issuer = "AssumeRoot";
+  auto session = a.context_for(root, target("iam:ListUsers"), req, "eu-west-1");
+  ASSERT_NE(session.Find("aws:AssumedRoot"), nullptr);
+  EXPECT_EQ(session.Find("aws:AssumedRoot")->values.at(0), "true");
+  EXPECT_EQ(session.Find("aws:MultiFactorAuthPresent")->values.at(0), "false");
+}
+
+TEST_F(AuthorizerTest, ScpThatDeniesRootButExemptsAssumedRoot) {
+  // spec §8.3: deny long-term member root credentials, leave AssumeRoot sessions alone.
+  orgs.member_chain = {{compile(kFull, policy::PolicyKind::ServiceControl),
+                        compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*",
+                          "Condition":{"ArnLike":{"aws:PrincipalArn":["arn:aws:iam::*:root"]},"Null":{"aws:AssumedRoot":"true"}}}]})",
+                                policy::PolicyKind::ServiceControl)}};
+  Authorizer a(&iam, &orgs, clock, nullptr);
+  auth::Principal root;
+  root.type = auth::PrincipalType::Root;
+  root.account_id = "222222222222";
+  root.arn = "arn:aws:iam::222222222222:root";
+  root.user_id = "222222222222";
+  EXPECT_FALSE(a.authorize(root, target("iam:ListUsers"), req, "us-east-1").ok());
+  root.temporary = true;
+  root.session_issuer = "AssumeRoot";
+  EXPECT_TRUE(a.authorize(root, target("iam:ListUsers"), req, "us-east-1").ok());
+}
+
+TEST_F(AuthorizerTest, ResourcePolicyDenyAndCrossAccount) {
+  Authorizer a(&iam, &orgs, clock, nullptr);
+  auto t = target("s3:GetObject", "arn:aws:s3:::bucket/key");
+  t.resource_account = "333333333333";
+  // Cross-account without a resource policy that allows: denied.
+  EXPECT_FALSE(a.authorize(user("111111111111", "admin"), t, req, "us-east-1").ok());
+  t.resource_policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"}]})";
+  EXPECT_TRUE(a.authorize(user("111111111111", "admin"), t, req, "us-east-1").ok());
+  t.resource_policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bucket/*"}]})";
+  t.resource_account = "111111111111";
+  auto st = a.authorize(user("111111111111", "admin"), t, req, "us-east-1");
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("with an explicit deny in a resource-based policy"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace orgroot::server
