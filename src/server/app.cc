@@ -18,7 +18,10 @@
 #include "services/deps.h"
 #include "services/iam/bootstrap.h"
 #include "services/iam/iam_factory.h"
+#include "services/cloudtrail/cloudtrail_factory.h"
 #include "services/organizations/organizations_factory.h"
+#include "services/s3/s3_factory.h"
+#include "services/sqs/sqs_factory.h"
 #include "services/sts/sts_service.h"
 #include "store/db.h"
 #include "store/sqlite_identity_store.h"
@@ -88,6 +91,8 @@ struct App::Impl {
   std::unique_ptr<services::ServiceDeps> deps;
   services::IamParts iam;
   services::OrganizationsParts orgs;
+  services::CloudTrailParts trail;
+  std::unique_ptr<services::Service> s3, sqs;
   std::unique_ptr<Authorizer> authorizer;
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<HttpServer> http;
@@ -192,13 +197,19 @@ void App::start() {
   I.sts = std::make_unique<services::StsService>(*I.store, I.clock(), I.random);
   for (const auto& [name, value] : o.quotas) I.quotas.set(name, value);
   I.deps = std::make_unique<services::ServiceDeps>(
-      services::ServiceDeps{*I.db, *I.store, I.clock(), I.random, outcome.account_id, I.quotas});
+      services::ServiceDeps{*I.db, *I.store, I.clock(), I.random, outcome.account_id, I.quotas,
+                            o.in_memory ? std::string() : o.data_dir});
   I.iam = services::make_iam(*I.deps);
   I.orgs = services::make_organizations(*I.deps, I.iam.provisioner);
   if (I.iam.record_key_use) I.authenticator->on_key_used(I.iam.record_key_use);
   std::vector<services::Service*> all{I.sts.get()};
   for (auto& s : I.iam.services) all.push_back(s.get());
   if (I.orgs.service) all.push_back(I.orgs.service.get());
+  I.trail = services::make_cloudtrail(*I.deps);
+  I.s3 = services::make_s3(*I.deps);
+  I.sqs = services::make_sqs(*I.deps);
+  for (auto* s : {I.trail.service.get(), I.s3.get(), I.sqs.get()})
+    if (s) all.push_back(s);
   I.authorizer = std::make_unique<Authorizer>(I.iam.identity_policies, I.orgs.view, I.clock(), I.moto.get());
   I.pipeline = std::make_unique<Pipeline>(PipelineDeps{I.models,
                                                        *I.authenticator,
@@ -206,6 +217,7 @@ void App::start() {
                                                        I.clock(),
                                                        I.random,
                                                        I.authorizer.get(),
+                                                       I.trail.sink,
                                                        {"s3.localhost", "localhost", "s3.amazonaws.com"}});
 
   auto [host, port] = split_listen(o.listen);

@@ -171,6 +171,42 @@ services::OperationResult Pipeline::execute(const HttpRequest& req, const Route&
 }
 
 // ---------------------------------------------------------------------------------------------
+// record: every call that passed authentication lands in the audit trail, durably, before the
+// answer is written (a request that failed authentication is recorded nowhere, as in AWS).
+void Pipeline::record(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
+                      const protocol::DecodedRequest& call, const services::OperationResult& result,
+                      const std::string& request_id) {
+  if (!deps_.audit) return;
+  services::AuditCall c;
+  c.request_id = request_id;
+  c.event_time = deps_.clock.now_seconds();
+  c.service = r.model->signing_name;
+  c.operation = call.op->name;
+  c.region = r.sig ? r.sig->region : "us-east-1";
+  c.source_ip = req.remote_ip;
+  if (auto ua = req.header("user-agent")) c.user_agent = *ua;
+  if (auto host = req.header("host")) c.host = *host;
+  c.secure_transport = req.secure_transport;
+  c.principal = who.principal;
+  c.params = call.params;
+  if (result) {
+    c.result = *result;
+  } else {
+    c.error_code = result.error().code;
+    c.error_message = result.error().message;
+  }
+  if (!who.principal.account_id.empty()) c.recipient_accounts.push_back(who.principal.account_id);
+  const std::string_view region = c.region;
+  services::CallContext ctx{who.principal, request_id, region, req.remote_ip, req.secure_transport};
+  for (auto* s : r.services)
+    if (s->find(call.op->name)) {
+      s->audit_hints(call.op->name, call.params, c.result, ctx, c.recipient_accounts, c.resources);
+      break;
+    }
+  deps_.audit->record(c);
+}
+
+// ---------------------------------------------------------------------------------------------
 // encode: the result (or error) in the wire form the request came in.
 HttpResponse Pipeline::encode(const Route& r, const protocol::Operation& op, const boost::json::value& result,
                               const std::string& request_id) const {
@@ -214,9 +250,13 @@ HttpResponse Pipeline::handle(const HttpRequest& req) {
     }
     if (!call) return encode_error(r, call.error(), request_id, head);
 
-    if (auto st = authorize(req, r, *who, *call, request_id); !st) return encode_error(r, st.error(), request_id, head);
+    if (auto st = authorize(req, r, *who, *call, request_id); !st) {
+      record(req, r, *who, *call, st.error(), request_id);  // denied calls are in the trail too
+      return encode_error(r, st.error(), request_id, head);
+    }
 
     auto result = execute(req, r, *who, *call, request_id);
+    record(req, r, *who, *call, result, request_id);
     if (!result) return encode_error(r, result.error(), request_id, head);
 
     return encode(r, *call->op, *result, request_id);

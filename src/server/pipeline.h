@@ -33,6 +33,7 @@ struct PipelineDeps {
   const Clock& clock;
   Random& random;
   Authorizer* authorizer = nullptr;  // null: nothing is authorized beyond authentication
+  services::AuditSink* audit = nullptr;  // null: no trail is kept
   // Host suffixes under which S3 virtual-host addressing is recognised (bucket.<suffix>).
   std::vector<std::string> s3_virtual_host_suffixes;
 };
@@ -62,6 +63,9 @@ class Pipeline {
                    const protocol::DecodedRequest& call, const std::string& request_id);
   services::OperationResult execute(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
                                     const protocol::DecodedRequest& call, const std::string& request_id);
+  void record(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
+              const protocol::DecodedRequest& call, const services::OperationResult& result,
+              const std::string& request_id);
   HttpResponse encode(const Route& r, const protocol::Operation& op, const boost::json::value& result,
                       const std::string& request_id) const;
   HttpResponse encode_error(const Route& r, const AwsError& e, const std::string& request_id, bool head) const;

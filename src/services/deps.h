@@ -19,6 +19,7 @@ struct ServiceDeps {
   Random& random;
   std::string management_account_id;
   const Quotas& quotas;
+  std::string data_dir;  // where bulky data (S3 objects) may live; "" = in memory only
 };
 
 }  // namespace orgroot::services

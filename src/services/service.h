@@ -11,6 +11,7 @@
 
 #include "auth/principal.h"
 #include "common/result.h"
+#include "services/audit.h"
 
 namespace orgroot::services {
 
@@ -53,6 +54,11 @@ class Service {
     t.action = std::string(action_prefix()) + ":" + std::string(operation);
     return t;
   }
+  // Resources and extra recipient accounts for the audit record of a call (optional).
+  virtual void audit_hints(std::string_view operation, const boost::json::object& params,
+                           const boost::json::value& result, const CallContext& ctx,
+                           std::vector<std::string>& recipient_accounts,
+                           std::vector<AuditResource>& resources) const {}
   // nullptr: the operation exists in AWS's model but orgroot does not implement it.
   const OperationHandler* find(std::string_view operation) const {
     auto it = handlers_.find(std::string(operation));

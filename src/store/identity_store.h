@@ -56,6 +56,8 @@ class IdentityStore {
   virtual std::optional<UserRecord> get_user(const std::string& account_id, const std::string& user_name) = 0;
   // The account's IAM users ordered by name (case-insensitively).
   virtual std::vector<UserRecord> list_users(const std::string& account_id) = 0;
+  // Renames / moves a user; its access keys and policy attachments follow.
+  virtual void rename_user(const std::string& account_id, const std::string& user_name, const UserRecord& renamed) = 0;
   // Deletes the user row and its managed-policy attachments (the caller checks for conflicts).
   virtual void delete_user(const std::string& account_id, const std::string& user_name) = 0;
 

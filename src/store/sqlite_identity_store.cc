@@ -75,6 +75,22 @@ std::vector<UserRecord> SqliteIdentityStore::list_users(const std::string& accou
   });
 }
 
+void SqliteIdentityStore::rename_user(const std::string& account_id, const std::string& user_name,
+                                      const UserRecord& renamed) {
+  db_.transaction([&](Database& db) {
+    db.exec("PRAGMA defer_foreign_keys=ON");
+    db.prepare("UPDATE iam_users SET user_name=?, path=?, arn=? WHERE account_id=? AND user_name=?")
+        .bind(1, renamed.user_name).bind(2, renamed.path).bind(3, renamed.arn).bind(4, account_id).bind(5, user_name)
+        .run();
+    db.prepare("UPDATE user_policy_attachments SET user_name=? WHERE account_id=? AND user_name=?")
+        .bind(1, renamed.user_name).bind(2, account_id).bind(3, user_name).run();
+    db.prepare("UPDATE access_keys SET user_name=? WHERE account_id=? AND user_name=? COLLATE NOCASE")
+        .bind(1, renamed.user_name).bind(2, account_id).bind(3, user_name).run();
+  });
+  std::unique_lock lk(cache_mu_);
+  key_cache_.clear();
+}
+
 void SqliteIdentityStore::delete_user(const std::string& account_id, const std::string& user_name) {
   db_.transaction([&](Database& db) {
     db.prepare("DELETE FROM user_policy_attachments WHERE account_id=? AND user_name=?")

@@ -23,6 +23,7 @@ class SqliteIdentityStore final : public IdentityStore {
   void put_user(const UserRecord& u) override;
   std::optional<UserRecord> get_user(const std::string& account_id, const std::string& user_name) override;
   std::vector<UserRecord> list_users(const std::string& account_id) override;
+  void rename_user(const std::string& account_id, const std::string& user_name, const UserRecord& renamed) override;
   void delete_user(const std::string& account_id, const std::string& user_name) override;
   bool detach_user_policy(const std::string& account_id, const std::string& user_name,
                           const std::string& policy_arn) override;

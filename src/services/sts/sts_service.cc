@@ -13,10 +13,30 @@ StsService::StsService(store::IdentityStore& store, const Clock& clock, Random& 
   on("GetAccessKeyInfo", [this](CallContext& c, const boost::json::object& p) { return get_access_key_info(c, p); });
 }
 
+StsService::StsService(store::IdentityStore& store, const Clock& clock, Random& random, RoleDirectory& roles,
+                       IdentityPolicyView& identity)
+    : StsService(store, clock, random) {
+  roles_ = &roles;
+  identity_ = &identity;
+  on("AssumeRole", [this](CallContext& c, const boost::json::object& p) { return assume_role(c, p); });
+}
+
 AuthzTarget StsService::authz_target(std::string_view operation, const boost::json::object& params,
                                      const CallContext& ctx) const {
   AuthzTarget t = Service::authz_target(operation, params, ctx);
+  // AWS lets anyone ask who they are.
   if (operation == "GetCallerIdentity" || operation == "GetSessionToken") t.skip = true;
+  if (operation == "AssumeRole") {
+    // The handler evaluates the trust policy itself (with the caller's identity policies), because
+    // STS answers a missing role and a refused one alike; the authorizer gets the same facts.
+    t.resource = param_str(params, "RoleArn");
+    if (roles_)
+      if (auto r = roles_->find_role(t.resource)) {
+        t.resource_account = r->account_id;
+        t.resource_policy = r->trust_policy;
+        t.resource_policy_required = true;
+      }
+  }
   return t;
 }
 
