@@ -239,17 +239,33 @@ def machine_cpu() -> tuple[float, float]:
     return (user + nice + system + irq + softirq) / CLK_TCK, steal / CLK_TCK
 
 
-def wait_quiet(max_wait: float, threshold: float = 0.25) -> float:
-    """Waits (up to max_wait s) until the other processes use < threshold cores; returns the last load."""
-    deadline = time.monotonic() + max_wait
-    while True:
-        b0, _ = machine_cpu()
-        time.sleep(1.0)
-        b1, _ = machine_cpu()
-        load = b1 - b0
-        if load < threshold or time.monotonic() >= deadline:
-            return load
-        log(f"machine busy ({load:.2f} cores used by others); waiting for it to quiet down")
+class QuietGate:
+    """Before each measurement, waits until other processes use < threshold cores (sampled over
+    `sample` s), for at most `per_wait` s each time and `budget` s over the whole run."""
+
+    def __init__(self, per_wait: float, budget: float, threshold: float = 0.25, sample: float = 0.5):
+        self.per_wait, self.budget, self.threshold, self.sample = per_wait, budget, threshold, sample
+        self.waited = 0.0
+        self.announced = False
+
+    def wait(self) -> float:
+        """Returns the other processes' load (cores) in the last sample."""
+        if self.per_wait <= 0:
+            return 0.0
+        t0 = time.monotonic()
+        while True:
+            b0, _ = machine_cpu()
+            time.sleep(self.sample)
+            b1, _ = machine_cpu()
+            load = (b1 - b0) / self.sample
+            spent = time.monotonic() - t0
+            if load < self.threshold or spent >= self.per_wait or self.waited + spent >= self.budget:
+                self.waited += spent
+                return load
+            if not self.announced:
+                log(f"machine busy ({load:.2f} cores used by others); waiting for it to quiet down "
+                    f"(at most {self.per_wait:g} s a point, {self.budget:g} s in all)")
+                self.announced = True
 
 
 class Server:
@@ -527,10 +543,12 @@ def run_wrk(args, port: int, reqfile: Path, conns: int, seconds: float, server_p
     return res
 
 
-def measure_startup(server: Server, runs: int, settle: float) -> dict:
+def measure_startup(server: Server, runs: int, settle: float, gate: "QuietGate | None" = None) -> dict:
     """Start the server `runs` times; time from spawn to the first 200, and VmRSS once idle."""
     times, listen, rss, exits = [], [], [], []
     for _ in range(runs):
+        if gate:
+            gate.wait()
         port = free_port()
         probe = server.probe_request(port)
         connected: list[float] = []
@@ -737,9 +755,11 @@ def parse_args(argv=None):
     ap.add_argument("--starts", type=int, default=5, help="starts for the startup/RSS measurement (default 5)")
     ap.add_argument("--moto-starts", type=int, default=3, help="starts of moto_server (slow) (default 3)")
     ap.add_argument("--warmup", type=float, default=1.0, help="seconds of load per server before measuring")
-    ap.add_argument("--wait-quiet", type=float, default=60.0,
-                    help="before each repeat, wait up to this many seconds for other processes to use "
-                         "< 0.25 cores (default 60; 0: don't check)")
+    ap.add_argument("--wait-quiet", type=float, default=30.0,
+                    help="before each point, wait up to this many seconds for other processes to use "
+                         "< 0.25 cores (default 30; 0: don't check)")
+    ap.add_argument("--wait-budget", type=float, default=180.0,
+                    help="most seconds spent waiting for quiet over the whole run (default 180)")
     ap.add_argument("--server-cpu", type=int, default=0)
     ap.add_argument("--client-cpu", type=int, default=1)
     ap.add_argument("--wrk", default=shutil.which("wrk") or "wrk")
@@ -789,19 +809,18 @@ def main(argv=None) -> int:
     rss: dict[str, dict] = {}
     problems: list[str] = []
     t_start = time.monotonic()
+    gate = QuietGate(args.wait_quiet, args.wait_budget)
 
     try:
-        if args.wait_quiet > 0:
-            load = wait_quiet(args.wait_quiet)
-            if load >= 0.25:
-                problems.append(f"the machine was not quiet at the start: other processes used {load:.2f} cores")
+        if gate.wait() >= gate.threshold:
+            problems.append("the machine was not quiet at the start (other processes were using CPU)")
         # 1. Startup time and idle memory (fresh processes each time).
         for name, srv in servers.items():
             if name == "nginx":
                 continue  # configured below, once the body size is known
             n = args.moto_starts if name == "moto" else args.starts
             log(f"startup: {name} x{n}")
-            startup[name] = measure_startup(srv, n, settle=0.5)
+            startup[name] = measure_startup(srv, n, settle=0.5, gate=gate)
             bad = [c for c in startup[name]["exit_codes"] if c not in (0, None, -signal.SIGTERM)]
             if name == "orgroot" and bad:
                 problems.append(f"orgroot exited with status {bad} on SIGTERM during the startup runs "
@@ -827,7 +846,7 @@ def main(argv=None) -> int:
                 _, _, probe = http_exchange(servers["moto"].port, servers["moto"].request("longterm"))
             ng.configure(probe)
             log(f"startup: nginx x{args.starts}")
-            startup["nginx"] = measure_startup(ng, args.starts, settle=0.5)
+            startup["nginx"] = measure_startup(ng, args.starts, settle=0.5, gate=gate)
             ng.start()
             ng.prepare()
             log(f"nginx up on port {ng.port} ({ng.body_size}-byte body)")
@@ -851,11 +870,6 @@ def main(argv=None) -> int:
         total = args.repeat * len(args.conns) * sum(len(s.variants) for s in servers.values())
         done = 0
         for rep in range(args.repeat):
-            if args.wait_quiet > 0:
-                load = wait_quiet(args.wait_quiet)
-                if load >= 0.25:
-                    problems.append(f"the machine was not quiet before repeat {rep + 1}: other processes "
-                                    f"used {load:.2f} cores (waited {args.wait_quiet:g} s)")
             order = names[rep % len(names):] + names[: rep % len(names)]
             files = {(s.name, v): reqfile(s, v) for s in servers.values() for v in s.variants}  # fresh signatures
             for c in args.conns:
@@ -874,7 +888,8 @@ def main(argv=None) -> int:
                             files[(name, v)] = reqfile(srv, v)
                             for vv in srv.variants:
                                 files[(name, vv)] = reqfile(srv, vv)
-                        time.sleep(0.3)
+                        time.sleep(0.2)
+                        gate.wait()
                         res = run_wrk(args, srv.port, files[(name, v)], c, args.duration, srv.proc.pid)
                         done += 1
                         points.setdefault((name, v, c), Point(name, v, c)).runs.append(res)
@@ -941,7 +956,8 @@ def main(argv=None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     text = report(args, servers, points, startup, rss, problems)
-    text += f"\nTotal wall time: {time.monotonic() - t_start:.0f} s.\n"
+    text += (f"\nTotal wall time: {time.monotonic() - t_start:.0f} s, of which {gate.waited:.0f} s waiting for "
+             f"other processes to quiet down.\n")
     print(text)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

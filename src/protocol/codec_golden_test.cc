@@ -270,6 +270,9 @@ TEST(CodecQueryDecode, ActionErrors) {
   auto bad_int = decode_query(model("sts"), form_post("Action=GetSessionToken&Version=2011-06-15&DurationSeconds=abc"));
   ASSERT_FALSE(bad_int.ok());
   EXPECT_EQ(bad_int.error().code, "ValidationError");
+  EXPECT_EQ(bad_int.error().message,
+            "1 validation error detected: Value 'abc' at 'durationSeconds' failed to satisfy constraint: Member must be "
+            "a number");
   auto bad_escape = decode_query(model("sts"), form_post("Action=GetCallerIdentity&Version=2011-06-15&X=%zz"));
   ASSERT_FALSE(bad_escape.ok());
 }

@@ -128,10 +128,14 @@ class QueryDecoder {
     size_t mark_;
   };
 
+  // A value that does not parse as its shape's type. AWS's exact wording for this case is not known
+  // to us; we answer in the validation message format, naming the parameter the AWS way.
   bool fail(std::string_view value, std::string_view type) {
-    error_ = AwsError::ValidationError("1 validation error detected: Value '" + std::string(value) + "' at '" +
-                                       std::string(key_) + "' failed to satisfy constraint: Member must be " +
-                                       std::string(type));
+    std::string path = key_;
+    for (size_t i = 0; i < path.size(); ++i)
+      if ((i == 0 || path[i - 1] == '.') && path[i] >= 'A' && path[i] <= 'Z') path[i] = static_cast<char>(path[i] - 'A' + 'a');
+    error_ = AwsError::ValidationError("1 validation error detected: Value '" + std::string(value) + "' at '" + path +
+                                       "' failed to satisfy constraint: Member must be " + std::string(type));
     return false;
   }
 

@@ -134,7 +134,11 @@ Status Pipeline::authorize(const HttpRequest& req, const Route& r, const auth::A
       owner = s;
       break;
     }
-  if (!owner) return OkStatus();  // not implemented: execute says so
+  if (!owner) {
+    // Not implemented (execute says so) — but an anonymous caller is told no before anything else.
+    if (who.principal.type == auth::PrincipalType::Anonymous) return AwsError::AccessDenied("Access Denied");
+    return OkStatus();
+  }
   const std::string_view region = r.sig ? std::string_view(r.sig->region) : "us-east-1";
   services::CallContext ctx{who.principal, request_id, region, req.remote_ip, req.secure_transport};
   services::AuthzTarget target = owner->authz_target(call.op->name, call.params, ctx);

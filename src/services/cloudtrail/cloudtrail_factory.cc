@@ -1,8 +1,17 @@
 #include "services/cloudtrail/cloudtrail_factory.h"
 
+#include "services/cloudtrail/cloudtrail_service.h"
+#include "services/cloudtrail/event_store.h"
+
 namespace orgroot::services {
 
-// The audit trail arrives with the centralized root access issue; until then nothing is recorded.
-CloudTrailParts make_cloudtrail(ServiceDeps&) { return {}; }
+CloudTrailParts make_cloudtrail(ServiceDeps& deps) {
+  auto events = std::make_shared<cloudtrail::EventStore>(deps.db, &deps.identity, deps.random);
+  CloudTrailParts parts;
+  parts.service = std::make_unique<cloudtrail::CloudTrailService>(*events);
+  parts.sink = events.get();
+  parts.owned.push_back(events);
+  return parts;
+}
 
 }  // namespace orgroot::services

@@ -360,7 +360,7 @@ std::vector<MfaDeviceRecord> CredentialsStore::user_mfa_devices(const std::strin
                                                                 const std::string& user) {
   return db_.run([&](store::Database& db) {
     auto st = db.prepare(std::string("SELECT ") + kMfaColumns +
-                         " FROM iam_mfa_devices WHERE account_id=? AND user_name=? ORDER BY enabled_at, serial_number");
+                         " FROM iam_mfa_devices WHERE account_id=? AND user_name=? ORDER BY enabled_at, rowid");
     st.bind(1, account).bind(2, user);
     std::vector<MfaDeviceRecord> out;
     while (st.step()) out.push_back(read_mfa(st));
@@ -424,7 +424,7 @@ std::vector<SigningCertRecord> CredentialsStore::user_signing_certs(const std::s
   return db_.run([&](store::Database& db) {
     auto st = db.prepare(std::string("SELECT ") + kCertColumns +
                          " FROM iam_signing_certificates WHERE account_id=? AND user_name=? "
-                         "ORDER BY uploaded_at, certificate_id");
+                         "ORDER BY uploaded_at, rowid");
     st.bind(1, account).bind(2, user);
     std::vector<SigningCertRecord> out;
     while (st.step()) out.push_back(read_cert(st));

@@ -1,8 +1,29 @@
 #include "services/iam/iam_factory.h"
 
+#include "services/iam/aws_policies.h"
+#include "services/iam/credentials_service.h"
+#include "services/iam/iam_service.h"
+#include "services/sts/sts_service.h"
+
 namespace orgroot::services {
 
-// IAM's operations arrive with the Organizations/IAM issue; until then there are none.
-IamParts make_iam(ServiceDeps&) { return {}; }
+IamParts make_iam(ServiceDeps& deps) {
+  IamParts parts;
+  auto core = std::make_unique<iam::IamService>(deps, iam::AwsPolicyCatalog::shared());
+  iam::IamService* iam_core = core.get();
+  parts.identity_policies = iam_core;
+  parts.provisioner = iam_core;
+  // STS AssumeRole needs IAM's roles: this StsService answers it (the server's own StsService,
+  // registered first, answers the other STS operations).
+  parts.services.push_back(std::make_unique<StsService>(deps.identity, deps.clock, deps.random, *iam_core, *iam_core));
+  parts.services.push_back(std::move(core));
+  // credentials service
+  auto credentials = std::make_unique<iam::CredentialsService>(deps);
+  parts.record_key_use = [c = credentials.get()](const std::string& key, std::string_view service,
+                                                 std::string_view region) { c->record_key_use(key, service, region); };
+  parts.services.push_back(std::move(credentials));
+  (void)iam_core;
+  return parts;
+}
 
 }  // namespace orgroot::services

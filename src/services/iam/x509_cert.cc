@@ -21,6 +21,9 @@ double asn1_time_epoch(const ASN1_TIME* t) {
 }  // namespace
 
 std::optional<ParsedCertificate> parse_pem_certificate(std::string_view pem) {
+  auto first = pem.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return std::nullopt;
+  pem.remove_prefix(first);
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
   if (!bio) return std::nullopt;
   std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),

@@ -56,11 +56,6 @@ bool recognized_service_principal(const std::string& sp) {
   };
   return kKnown.count(sp) > 0;
 }
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
-  return s;
-}
 }  // namespace
 
 void OrganizationsService::register_policy_handlers() {

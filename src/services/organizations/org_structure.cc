@@ -14,8 +14,17 @@ using store::Database;
 
 namespace {
 json::value empty() { return json::object{}; }
-
 }  // namespace
+
+OperationResult OrganizationsService::remove_member(Database& d, const OrgRow& org, const std::string& account_id) {
+  auto da = d.prepare("SELECT 1 FROM org_delegated_admins WHERE org_id=? AND account_id=?");
+  da.bind(1, org.id).bind(2, account_id);
+  if (da.step()) return Constraint("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG");
+  d.prepare("DELETE FROM org_accounts WHERE account_id=?").bind(1, account_id).run();
+  d.prepare("DELETE FROM org_attachments WHERE org_id=? AND target_id=?").bind(1, org.id).bind(2, account_id).run();
+  d.prepare("DELETE FROM org_tags WHERE org_id=? AND resource_id=?").bind(1, org.id).bind(2, account_id).run();
+  return empty();
+}
 
 void OrganizationsService::register_structure_handlers() {
   // ---- the organization ----------------------------------------------------------------------
@@ -228,13 +237,19 @@ void OrganizationsService::register_structure_handlers() {
       auto a = account(d, c.org.id, param_str(params, "AccountId"));
       if (!a) return AccountNotFound();
       if (a->id == c.org.management_account_id) return Constraint("ACCOUNT_CANNOT_LEAVE_ORGANIZATION");
-      auto da = d.prepare("SELECT 1 FROM org_delegated_admins WHERE org_id=? AND account_id=?");
-      da.bind(1, c.org.id).bind(2, a->id);
-      if (da.step()) return Constraint("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG");
-      d.prepare("DELETE FROM org_accounts WHERE account_id=?").bind(1, a->id).run();
-      d.prepare("DELETE FROM org_attachments WHERE org_id=? AND target_id=?").bind(1, c.org.id).bind(2, a->id).run();
-      d.prepare("DELETE FROM org_tags WHERE org_id=? AND resource_id=?").bind(1, c.org.id).bind(2, a->id).run();
-      return empty();
+      return remove_member(d, c.org, a->id);
+    });
+  });
+
+  // A member account leaving on its own.
+  on("LeaveOrganization", [this](CallContext& ctx, const json::object&) -> OperationResult {
+    return with_org(ctx, Access::Member, [&](Database& d, Caller& c) -> OperationResult {
+      if (c.management)
+        return OrgError("MasterCannotLeaveOrganizationException",
+                        "You can't remove a management account from an organization. If you want the management "
+                        "account to become a member account in another organization, you must first delete the "
+                        "current organization of the management account.");
+      return remove_member(d, c.org, c.account_id);
     });
   });
 

@@ -18,6 +18,16 @@ struct Settled {
 
 void OrganizationsService::settle(bool force) {
   const double now = deps_.clock.now_seconds();
+  // The common case (nothing pending) is one read, without taking a write transaction: the
+  // authorizer asks membership() and scp_chain() on every request.
+  const bool pending = deps_.db.run([&](Database& d) {
+    auto st = d.prepare(force ? "SELECT 1 FROM org_create_account_requests WHERE state='IN_PROGRESS' LIMIT 1"
+                              : "SELECT 1 FROM org_create_account_requests WHERE state='IN_PROGRESS' AND due_at<=? "
+                                "LIMIT 1");
+    if (!force) st.bind(1, now);
+    return st.step();
+  });
+  if (!pending) return;
   std::vector<Settled> done = deps_.db.transaction([&](Database& d) {
     std::vector<Settled> out;
     if (force)

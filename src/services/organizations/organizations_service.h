@@ -112,6 +112,8 @@ class OrganizationsService final : public Service, public OrganizationView {
   void put_tags(Db& d, const std::string& org_id, const std::string& resource_id, const boost::json::array& tags);
   Status check_tags(Db& d, const std::string& org_id, const std::string& resource_id, const boost::json::array& tags);
   bool email_in_use(Db& d, const std::string& email);
+  // Takes a member out of the organization (RemoveAccountFromOrganization, LeaveOrganization).
+  OperationResult remove_member(Db& d, const OrgRow& org, const std::string& account_id);
 
   // ---- shapes ----
   boost::json::object organization_json(Db& d, const OrgRow& o);

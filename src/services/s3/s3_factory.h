@@ -8,6 +8,6 @@
 
 namespace orgroot::services {
 
-std::unique_ptr<Service> make_s3(ServiceDeps& deps);  // name() "s3"; null until S3 exists
+std::unique_ptr<Service> make_s3(ServiceDeps& deps);  // name() "s3"
 
 }  // namespace orgroot::services

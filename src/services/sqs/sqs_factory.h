@@ -8,6 +8,6 @@
 
 namespace orgroot::services {
 
-std::unique_ptr<Service> make_sqs(ServiceDeps& deps);  // name() "sqs"; null until SQS exists
+std::unique_ptr<Service> make_sqs(ServiceDeps& deps);  // name() "sqs"
 
 }  // namespace orgroot::services

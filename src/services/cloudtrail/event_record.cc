@@ -1,0 +1,315 @@
+#include "services/cloudtrail/event_record.h"
+
+#include <array>
+#include <cctype>
+#include <ctime>
+
+#include "common/clock.h"
+
+namespace orgroot::services::cloudtrail {
+
+namespace json = boost::json;
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// Member names whose values CloudTrail never shows: passwords, private keys, MFA codes, bearer
+// assertions and object content. Matched on the model's member name at any depth.
+bool is_secret_member(std::string_view k) {
+  static constexpr std::array<std::string_view, 16> kSecret{
+      "Password",        "NewPassword",      "OldPassword",   "SecretAccessKey",
+      "PrivateKey",      "SAMLAssertion",    "WebIdentityToken", "AuthenticationCode1",
+      "AuthenticationCode2", "TokenCode",    "SSECustomerKey", "CopySourceSSECustomerKey",
+      "Base32StringSeed", "QRCodePNG",       "Body",
+      "ConfirmationCode"};
+  for (auto s : kSecret)
+    if (k == s) return true;
+  return false;
+}
+
+// Members whose value is a map: its keys are data ("Policy", tag keys) and keep their spelling.
+bool is_map_member(std::string_view k) {
+  return k == "Attributes" || k == "MessageAttributes" || k == "MessageSystemAttributes" || k == "Metadata" ||
+         k == "tags" || k == "Tags";
+}
+
+std::string lower_camel(std::string_view k) {
+  std::string s(k);
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+bool is_timestamp_member(std::string_view k) {
+  return k == "Expiration" || k == "CreateDate" || k == "UploadDate" || k == "EnableDate";
+}
+
+// Strings CloudTrail could not store as JSON text (blob bytes) are replaced.
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n;
+    if (c < 0x80) n = 0;
+    else if ((c >> 5) == 0x6) n = 1;
+    else if ((c >> 4) == 0xE) n = 2;
+    else if ((c >> 3) == 0x1E) n = 3;
+    else return false;
+    if (i + n >= s.size()) return false;
+    for (size_t j = 1; j <= n; ++j)
+      if ((static_cast<unsigned char>(s[i + j]) >> 6) != 0x2) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+struct Convert {
+  bool rename = true;          // lowerCamelCase member names
+  bool format_times = false;   // timestamp members -> "MMM d, yyyy, h:mm:ss a"
+};
+
+json::value convert(const json::value& v, const Convert& how, bool keys_are_members);
+
+json::object convert_object(const json::object& o, const Convert& how, bool keys_are_members) {
+  json::object out;
+  out.reserve(o.size());
+  for (const auto& kv : o) {
+    const std::string_view k = kv.key();
+    if (keys_are_members && is_secret_member(k)) continue;
+    const std::string key = keys_are_members && how.rename ? lower_camel(k) : std::string(k);
+    if (keys_are_members && how.format_times && is_timestamp_member(k) && kv.value().is_number()) {
+      out[key] = sts_expiration(kv.value().to_number<double>());
+      continue;
+    }
+    const bool child_members = !(keys_are_members && is_map_member(k) && kv.value().is_object());
+    out[key] = convert(kv.value(), how, child_members);
+  }
+  return out;
+}
+
+json::value convert(const json::value& v, const Convert& how, bool keys_are_members) {
+  switch (v.kind()) {
+    case json::kind::object: return convert_object(v.get_object(), how, keys_are_members);
+    case json::kind::array: {
+      json::array a;
+      a.reserve(v.get_array().size());
+      for (const auto& e : v.get_array()) a.push_back(convert(e, how, true));
+      return a;
+    }
+    case json::kind::string:
+      if (!valid_utf8(v.get_string())) return json::string(kHidden);
+      return v;
+    default: return v;
+  }
+}
+
+bool is_sts_credentials_call(const AuditCall& c) {
+  return c.service == "sts" && c.result.is_object() && c.result.get_object().contains("Credentials");
+}
+
+}  // namespace
+
+bool is_read_only(std::string_view op) {
+  for (auto p : {"Get", "List", "Describe", "Head", "Lookup"})
+    if (starts_with(op, p)) return true;
+  return false;
+}
+
+std::string event_source(std::string_view service) { return std::string(service) + ".amazonaws.com"; }
+
+std::string event_type(std::string_view service, std::string_view op) {
+  if (service == "signin" || op == "ConsoleLogin" || op == "PasswordRecoveryRequested" ||
+      op == "PasswordRecoveryCompleted")
+    return "AwsConsoleSignIn";
+  return "AwsApiCall";
+}
+
+std::string lookup_username(const auth::Principal& p) {
+  switch (p.type) {
+    case auth::PrincipalType::Root: return "root";
+    case auth::PrincipalType::IamUser:
+    case auth::PrincipalType::AssumedRole: return p.user_name;
+    case auth::PrincipalType::Anonymous: return {};
+  }
+  return {};
+}
+
+std::string event_time(double t) { return iso8601(t); }
+
+std::string sts_expiration(double t) {
+  static constexpr std::array<const char*, 12> kMon{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  time_t tt = static_cast<time_t>(t);
+  struct tm tm {};
+  gmtime_r(&tt, &tm);
+  int h12 = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
+  char buf[64];
+  snprintf(buf, sizeof buf, "%s %d, %d, %d:%02d:%02d %s", kMon[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900, h12,
+           tm.tm_min, tm.tm_sec, tm.tm_hour < 12 ? "AM" : "PM");
+  return buf;
+}
+
+std::string resource_name(std::string_view arn) {
+  if (starts_with(arn, "arn:aws:s3:::")) return std::string(arn.substr(13));
+  // arn:partition:service:region:account:resource
+  size_t colons = 0, pos = 0;
+  for (; pos < arn.size() && colons < 5; ++pos)
+    if (arn[pos] == ':') ++colons;
+  if (colons < 5) return std::string(arn);
+  std::string_view res = arn.substr(pos);
+  auto slash = res.rfind('/');
+  if (slash != std::string_view::npos && slash + 1 < res.size()) return std::string(res.substr(slash + 1));
+  return std::string(arn);
+}
+
+json::object user_identity(const auth::Principal& p, double session_created) {
+  json::object u;
+  auto attributes = [&] {
+    json::object a;
+    if (session_created > 0) a["creationDate"] = iso8601(session_created);
+    a["mfaAuthenticated"] = p.mfa_authenticated ? "true" : "false";
+    return a;
+  };
+  switch (p.type) {
+    case auth::PrincipalType::IamUser:
+      u["type"] = "IAMUser";
+      u["principalId"] = p.user_id;
+      u["arn"] = p.arn;
+      u["accountId"] = p.account_id;
+      u["accessKeyId"] = p.access_key_id;
+      u["userName"] = p.user_name;
+      if (p.temporary) u["sessionContext"] = json::object{{"attributes", attributes()}};
+      break;
+    case auth::PrincipalType::AssumedRole: {
+      u["type"] = "AssumedRole";
+      u["principalId"] = p.user_id;
+      u["arn"] = p.arn;
+      u["accountId"] = p.account_id;
+      u["accessKeyId"] = p.access_key_id;
+      json::object sc;
+      sc["sessionIssuer"] = json::object{{"type", "Role"},
+                                         {"principalId", p.role_id},
+                                         {"arn", p.role_arn},
+                                         {"accountId", p.account_id},
+                                         {"userName", p.role_name}};
+      sc["webIdFederationData"] = json::object{};
+      sc["attributes"] = attributes();
+      if (!p.source_identity.empty()) sc["sourceIdentity"] = p.source_identity;
+      u["sessionContext"] = std::move(sc);
+      break;
+    }
+    case auth::PrincipalType::Root: {
+      u["type"] = "Root";
+      u["principalId"] = p.account_id;
+      u["arn"] = p.arn.empty() ? "arn:aws:iam::" + p.account_id + ":root" : p.arn;
+      u["accountId"] = p.account_id;
+      if (!p.access_key_id.empty()) u["accessKeyId"] = p.access_key_id;
+      if (p.temporary) {
+        json::object sc;
+        sc["attributes"] = attributes();
+        if (!p.source_identity.empty()) sc["sourceIdentity"] = p.source_identity;
+        if (p.session_issuer == "AssumeRoot") sc["assumedRoot"] = "true";
+        u["sessionContext"] = std::move(sc);
+      }
+      break;
+    }
+    case auth::PrincipalType::Anonymous:
+      u["type"] = "AWSAccount";
+      u["principalId"] = "";
+      u["accountId"] = "ANONYMOUS_PRINCIPAL";
+      break;
+  }
+  return u;
+}
+
+json::value request_parameters(const AuditCall& c) {
+  if (event_type(c.service, c.operation) == "AwsConsoleSignIn") return nullptr;
+  json::object out = convert_object(c.params, Convert{}, true);
+  if (c.service == "s3") {
+    if (auto it = out.find("bucket"); it != out.end()) {
+      json::value b = it->value();
+      out.erase(it);
+      out["bucketName"] = std::move(b);
+    }
+    if (!c.host.empty()) out["Host"] = c.host;
+  }
+  if (out.empty()) return nullptr;
+  return out;
+}
+
+json::value response_elements(const AuditCall& c) {
+  if (!c.error_code.empty() && event_type(c.service, c.operation) != "AwsConsoleSignIn") return nullptr;
+  if (event_type(c.service, c.operation) == "AwsConsoleSignIn") {
+    if (c.operation == "ConsoleLogin")
+      return json::object{{"ConsoleLogin", c.error_code.empty() ? "Success" : "Failure"}};
+    if (c.result.is_object()) return convert_object(c.result.get_object(), Convert{false, false}, true);
+    return nullptr;
+  }
+  if (is_sts_credentials_call(c) || (c.service == "iam" && starts_with(c.operation, "Create"))) {
+    if (!c.result.is_object() || c.result.get_object().empty()) return nullptr;
+    return convert_object(c.result.get_object(), Convert{true, true}, true);
+  }
+  return nullptr;
+}
+
+std::vector<AuditResource> record_resources(const AuditCall& c) {
+  if (!c.resources.empty()) return c.resources;
+  if (c.service == "sts" && c.operation == "AssumeRoot") {
+    auto target = c.params.find("TargetPrincipal");
+    if (target != c.params.end() && target->value().is_string()) {
+      std::string acct(target->value().get_string());
+      return {AuditResource{acct, "AWS::Account", "arn:aws:iam::" + acct + ":root"}};
+    }
+  }
+  return {};
+}
+
+json::object build_record(const RecordInput& in) {
+  const AuditCall& c = *in.call;
+  const std::string type = event_type(c.service, c.operation);
+  json::object r;
+  r.reserve(24);
+  r["eventVersion"] = kEventVersion;
+  r["userIdentity"] = user_identity(c.principal, in.session_created);
+  r["eventTime"] = event_time(c.event_time);
+  r["eventSource"] = event_source(c.service == "signin" ? "signin" : c.service);
+  r["eventName"] = c.operation;
+  r["awsRegion"] = c.region;
+  r["sourceIPAddress"] = c.source_ip;
+  r["userAgent"] = c.user_agent;
+  if (!c.error_code.empty()) {
+    r["errorCode"] = c.error_code;
+    if (!c.error_message.empty()) r["errorMessage"] = c.error_message;
+  }
+  r["requestParameters"] = request_parameters(c);
+  r["responseElements"] = response_elements(c);
+  if (type == "AwsConsoleSignIn" && !c.params.empty())
+    r["additionalEventData"] = convert_object(c.params, Convert{false, false}, true);
+  r["requestID"] = c.request_id;
+  r["eventID"] = in.event_id;
+  r["readOnly"] = is_read_only(c.operation);
+  auto resources = record_resources(c);
+  if (!resources.empty()) {
+    json::array a;
+    for (const auto& res : resources) {
+      json::object o;
+      if (!res.account_id.empty()) o["accountId"] = res.account_id;
+      o["type"] = res.type;
+      o["ARN"] = res.arn;
+      a.push_back(std::move(o));
+    }
+    r["resources"] = std::move(a);
+  }
+  r["eventType"] = type;
+  r["managementEvent"] = true;
+  r["recipientAccountId"] = in.recipient_account;
+  if (!in.shared_event_id.empty()) r["sharedEventID"] = in.shared_event_id;
+  r["eventCategory"] = "Management";
+  if (c.secure_transport)
+    r["tlsDetails"] = json::object{{"tlsVersion", "TLSv1.3"},
+                                   {"cipherSuite", "TLS_AES_128_GCM_SHA256"},
+                                   {"clientProvidedHostHeader", c.host}};
+  return r;
+}
+
+}  // namespace orgroot::services::cloudtrail
