@@ -20,6 +20,7 @@
 #include "services/iam/iam_factory.h"
 #include "services/cloudtrail/cloudtrail_factory.h"
 #include "services/organizations/organizations_factory.h"
+#include "services/rootaccess/root_access_factory.h"
 #include "services/s3/s3_factory.h"
 #include "services/sqs/sqs_factory.h"
 #include "services/sts/sts_service.h"
@@ -92,6 +93,7 @@ struct App::Impl {
   services::IamParts iam;
   services::OrganizationsParts orgs;
   services::CloudTrailParts trail;
+  services::RootAccessParts root_access;
   std::unique_ptr<services::Service> s3, sqs;
   std::unique_ptr<Authorizer> authorizer;
   std::unique_ptr<Pipeline> pipeline;
@@ -205,6 +207,9 @@ void App::start() {
   std::vector<services::Service*> all{I.sts.get()};
   for (auto& s : I.iam.services) all.push_back(s.get());
   if (I.orgs.service) all.push_back(I.orgs.service.get());
+  I.root_access = services::make_root_access(
+      *I.deps, I.orgs.view, [sts = I.sts.get()](const auth::Principal& p, double exp) { return sts->issue_session(p, exp); });
+  for (auto& s : I.root_access.services) all.push_back(s.get());
   I.trail = services::make_cloudtrail(*I.deps);
   I.s3 = services::make_s3(*I.deps);
   I.sqs = services::make_sqs(*I.deps);

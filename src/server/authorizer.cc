@@ -97,7 +97,7 @@ Status Authorizer::authorize(const auth::Principal& who, const services::AuthzTa
   ar.root_exempt_from_resource_policy_deny = target.root_exempt_from_resource_policy_deny;
   auto result = policy::Authorize(ar);
   if (result.allowed) return OkStatus();
-  return policy::AccessDeniedError(result, ctx);
+  return policy::AccessDeniedError(result, ctx, !target.deny_without_reason);
 }
 
 }  // namespace orgroot::server

@@ -127,7 +127,6 @@ Result<protocol::DecodedRequest> Pipeline::decode(const HttpRequest& req, const 
 // implements the operation names the IAM action, the resource and the resource's policy.
 Status Pipeline::authorize(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
                            const protocol::DecodedRequest& call, const std::string& request_id) {
-  if (!deps_.authorizer) return OkStatus();
   services::Service* owner = nullptr;
   for (auto* s : r.services)
     if (s->find(call.op->name)) {
@@ -140,7 +139,11 @@ Status Pipeline::authorize(const HttpRequest& req, const Route& r, const auth::A
     return OkStatus();
   }
   const std::string_view region = r.sig ? std::string_view(r.sig->region) : "us-east-1";
-  services::CallContext ctx{who.principal, request_id, region, req.remote_ip, req.secure_transport};
+  const std::string* host = req.header("host");
+  services::CallContext ctx{who.principal, request_id, region, req.remote_ip, req.secure_transport,
+                            host ? std::string_view(*host) : std::string_view()};
+  if (auto pre = owner->precheck(call.op->name, call.params, ctx); !pre) return pre;
+  if (!deps_.authorizer) return OkStatus();
   services::AuthzTarget target = owner->authz_target(call.op->name, call.params, ctx);
   auto st = deps_.authorizer->authorize(who.principal, target, req, region);
   if (st) return st;
@@ -169,8 +172,9 @@ services::OperationResult Pipeline::execute(const HttpRequest& req, const Route&
     return AwsError("NotImplemented",
                     fmt::format("orgroot does not implement {}:{} yet.", r.model->signing_name, call.op->name), 501,
                     false);
+  const std::string* host = req.header("host");
   services::CallContext ctx{who.principal, request_id, r.sig ? std::string_view(r.sig->region) : "us-east-1",
-                            req.remote_ip, req.secure_transport};
+                            req.remote_ip, req.secure_transport, host ? std::string_view(*host) : std::string_view()};
   return (*h)(ctx, call.params);
 }
 

@@ -21,6 +21,7 @@ struct CallContext {
   std::string_view region;      // from the SigV4 credential scope
   std::string_view source_ip;
   bool secure_transport = false;
+  std::string_view host = {};   // the Host header as sent (sts.amazonaws.com vs a regional endpoint)
 };
 
 using OperationResult = Result<boost::json::value>;
@@ -36,6 +37,7 @@ struct AuthzTarget {
   bool resource_policy_required = false;  // e.g. a role's trust policy for sts:AssumeRole
   bool root_exempt_from_resource_policy_deny = false;
   std::vector<std::pair<std::string, std::string>> context;  // service keys: "sts:TaskPolicyArn" ...
+  bool deny_without_reason = false;  // AccessDenied without the "because ..." clause (sts:AssumeRoot)
 };
 using OperationHandler = std::function<OperationResult(CallContext&, const boost::json::object& params)>;
 
@@ -53,6 +55,12 @@ class Service {
     AuthzTarget t;
     t.action = std::string(action_prefix()) + ":" + std::string(operation);
     return t;
+  }
+  // Checks that must come before authorization (AWS validates some parameters before it
+  // authorizes: AssumeRoot's task policy and target). Default: nothing to check.
+  virtual Status precheck(std::string_view operation, const boost::json::object& params,
+                          const CallContext& ctx) const {
+    return OkStatus();
   }
   // Resources and extra recipient accounts for the audit record of a call (optional).
   virtual void audit_hints(std::string_view operation, const boost::json::object& params,

@@ -103,6 +103,19 @@ class UsersTest(IamCase):
         self.iam.detach_user_policy(UserName=name, PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
         self.iam.delete_user(UserName=name)
 
+    def test_delete_user_with_login_profile_or_keys(self):
+        name = uniq("creds")
+        self.iam.create_user(UserName=name)
+        self.iam.create_login_profile(UserName=name, Password="Pa55word-Long-Enough!")
+        self.assertClientError(lambda: self.iam.delete_user(UserName=name), "DeleteConflict", 409,
+                               "Cannot delete entity, must delete login profile first.")
+        self.iam.delete_login_profile(UserName=name)
+        key = self.iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
+        self.assertClientError(lambda: self.iam.delete_user(UserName=name), "DeleteConflict", 409,
+                               "Cannot delete entity, must delete access keys first.")
+        self.iam.delete_access_key(UserName=name, AccessKeyId=key)
+        self.iam.delete_user(UserName=name)
+
     def test_cli_user_errors(self):
         res = self.server.aws("iam", "get-user", "--user-name", "no-such-user-x")
         self.assertCliError(res, "NoSuchEntity", "GetUser", "The user with name no-such-user-x cannot be found.")
@@ -261,7 +274,7 @@ class PoliciesTest(IamCase):
         self.assertClientError(lambda: self.iam.create_policy(PolicyName=uniq("bad"),
                                                               PolicyDocument='{"Statement": []}'),
                                "MalformedPolicyDocument", 400)
-        self.assertClientError(lambda: self.iam.get_policy(PolicyArn="not-an-arn"), "ValidationError", 400,
+        self.assertClientError(lambda: self.iam.get_policy(PolicyArn="not-an-arn-at-all-really"), "ValidationError", 400,
                                "Invalid ARN:  Could not be parsed!")
 
     def test_aws_managed_and_root_task_policies(self):
@@ -309,7 +322,7 @@ class PoliciesTest(IamCase):
         self.assertClientError(lambda: self.iam.attach_user_policy(UserName=u, PolicyArn=missing), "NoSuchEntity",
                                404, f"Policy {missing} does not exist or is not attachable.")
         self.assertClientError(lambda: self.iam.detach_user_policy(UserName=u, PolicyArn=missing), "NoSuchEntity", 404)
-        self.assertClientError(lambda: self.iam.attach_user_policy(UserName=u, PolicyArn="ReadOnlyAccess"),
+        self.assertClientError(lambda: self.iam.attach_user_policy(UserName=u, PolicyArn="ReadOnlyAccessPolicyName"),
                                "ValidationError", 400, "Invalid ARN:  Could not be parsed!")
 
     def test_inline_user_policy(self):
@@ -376,42 +389,45 @@ class AssumeRoleTest(IamCase):
         other = uniq("other")
         self.iam.create_user(UserName=other)
         arn = self.make_role(trust(f"arn:aws:iam::{ACCT}:user/{other}"))
-        self.assertClientError(lambda: self.sts.assume_role(RoleArn=arn, RoleSessionName="s"), "AccessDenied", 403,
+        self.assertClientError(lambda: self.sts.assume_role(RoleArn=arn, RoleSessionName="s1"), "AccessDenied", 403,
                                f"User: arn:aws:iam::{ACCT}:user/admin is not authorized to perform: sts:AssumeRole "
                                f"on resource: {arn}")
         missing = f"arn:aws:iam::{ACCT}:role/{uniq('missing')}"
-        self.assertClientError(lambda: self.sts.assume_role(RoleArn=missing, RoleSessionName="s"), "AccessDenied",
+        self.assertClientError(lambda: self.sts.assume_role(RoleArn=missing, RoleSessionName="s1"), "AccessDenied",
                                403)
 
     def test_external_id(self):
         arn = self.make_role(trust(f"arn:aws:iam::{ACCT}:root",
                                    condition={"StringEquals": {"sts:ExternalId": "ext-123"}}))
-        self.assertClientError(lambda: self.sts.assume_role(RoleArn=arn, RoleSessionName="s"), "AccessDenied", 403)
-        self.sts.assume_role(RoleArn=arn, RoleSessionName="s", ExternalId="ext-123")
+        self.assertClientError(lambda: self.sts.assume_role(RoleArn=arn, RoleSessionName="s1"), "AccessDenied", 403)
+        self.sts.assume_role(RoleArn=arn, RoleSessionName="s1", ExternalId="ext-123")
 
     def test_duration_bounds(self):
         arn = self.make_role(trust(f"arn:aws:iam::{ACCT}:root"), MaxSessionDuration=3600)
-        self.assertClientError(lambda: self.sts.assume_role(RoleArn=arn, RoleSessionName="s", DurationSeconds=3601),
+        self.assertClientError(lambda: self.sts.assume_role(RoleArn=arn, RoleSessionName="s1", DurationSeconds=3601),
                                "ValidationError", 400,
                                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
-        self.assertClientError(lambda: self.sts.assume_role(RoleArn=arn, RoleSessionName="s", DurationSeconds=899),
-                               "ValidationError", 400)
-        self.assertClientError(lambda: self.sts.assume_role(RoleArn=arn, RoleSessionName="x"), "ValidationError", 400)
+        raw = self.server.client("sts", parameter_validation=False)  # let the server see the bad values
+        self.assertClientError(lambda: raw.assume_role(RoleArn=arn, RoleSessionName="s1", DurationSeconds=899),
+                               "ValidationError", 400,
+                               "1 validation error detected: Value '899' at 'durationSeconds' failed to satisfy "
+                               "constraint: Member must have value greater than or equal to 900")
+        self.assertClientError(lambda: raw.assume_role(RoleArn=arn, RoleSessionName="x"), "ValidationError", 400)
 
     def test_session_policy_source_identity_and_tags(self):
         arn = self.make_role(trust(f"arn:aws:iam::{ACCT}:root",
                                    actions=("sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession")))
-        r = self.sts.assume_role(RoleArn=arn, RoleSessionName="s", Policy=json.dumps(ALLOW_S3),
+        r = self.sts.assume_role(RoleArn=arn, RoleSessionName="s1", Policy=json.dumps(ALLOW_S3),
                                  PolicyArns=[{"arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}],
                                  SourceIdentity="alice", Tags=[{"Key": "team", "Value": "red"}],
                                  TransitiveTagKeys=["team"])
         self.assertGreater(r["PackedPolicySize"], 0)
         self.assertEqual(r["SourceIdentity"], "alice")
-        self.assertClientError(lambda: self.sts.assume_role(RoleArn=arn, RoleSessionName="s",
+        self.assertClientError(lambda: self.sts.assume_role(RoleArn=arn, RoleSessionName="s1",
                                                             Policy='{"Version":"2012-10-17","Statement":[{"Effect":"Allow"}]}'),
                                "MalformedPolicyDocument", 400)
         plain = self.make_role(trust(f"arn:aws:iam::{ACCT}:root"))
-        self.assertClientError(lambda: self.sts.assume_role(RoleArn=plain, RoleSessionName="s", SourceIdentity="bob"),
+        self.assertClientError(lambda: self.sts.assume_role(RoleArn=plain, RoleSessionName="s1", SourceIdentity="bob"),
                                "AccessDenied", 403)
 
     def test_role_chaining_capped_at_one_hour(self):

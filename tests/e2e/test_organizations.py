@@ -399,6 +399,69 @@ class OrganizationsTest(ServerTestCase, OrgAssertions):
         res = self.server.aws("organizations", "list-roots", creds=creds)
         self.assertCliError(res, "AccessDeniedException", message=MSG_ACCESS_DENIED)
 
+        # An SCP on the member account limits its principals; the management account is never limited.
+        deny = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:Describe*","Resource":"*"}]}'
+        pid = self.org.create_policy(Name="DenyDescribe", Description="", Type=SCP,
+                                     Content=deny)["Policy"]["PolicySummary"]["Id"]
+        self.org.enable_policy_type(RootId=self.root, PolicyType=SCP)
+        try:
+            self.org.attach_policy(PolicyId=pid, TargetId=acct)
+            self.assertClientError(member.describe_organization, "AccessDeniedException")
+            self.assertEqual(self.org.describe_organization()["Organization"]["Id"], self.org_id)
+            self.org.detach_policy(PolicyId=pid, TargetId=acct)
+            self.assertEqual(member.describe_organization()["Organization"]["Id"], self.org_id)
+        finally:
+            self.org.disable_policy_type(RootId=self.root, PolicyType=SCP)
+            self.org.delete_policy(PolicyId=pid)
+
+
+class OrganizationsCliTest(ServerTestCase, OrgAssertions):
+    """The operations the other classes drive through boto3 only, through the AWS CLI."""
+
+    def test_cli_sweep(self):
+        self.cli("create-organization")
+        root = self.cli("list-roots")["Roots"][0]["Id"]
+        car = self.cli("create-account", "--email", "cli@example.com", "--account-name", "cli")["CreateAccountStatus"]
+        st = wait_for_account(self.server.client("organizations"), car["Id"])
+        acct = st["AccountId"]
+        statuses = self.cli("list-create-account-status", "--states", "SUCCEEDED")["CreateAccountStatuses"]
+        self.assertEqual([s["AccountId"] for s in statuses], [acct])
+        self.assertEqual(self.cli("describe-account", "--account-id", acct)["Account"]["Name"], "cli")
+        ou = self.cli("create-organizational-unit", "--parent-id", root, "--name", "CliOu")["OrganizationalUnit"]["Id"]
+        self.assertEqual(self.cli("describe-organizational-unit", "--organizational-unit-id", ou)
+                         ["OrganizationalUnit"]["Name"], "CliOu")
+        self.assertEqual(self.cli("update-organizational-unit", "--organizational-unit-id", ou, "--name", "CliOu2")
+                         ["OrganizationalUnit"]["Name"], "CliOu2")
+        self.assertEqual([o["Id"] for o in self.cli("list-organizational-units-for-parent", "--parent-id", root)
+                          ["OrganizationalUnits"]], [ou])
+        self.assertEqual(sorted(a["Id"] for a in self.cli("list-accounts-for-parent", "--parent-id", root)["Accounts"]),
+                         sorted([acct, DEFAULT_ACCOUNT]))
+
+        root_obj = self.cli("enable-policy-type", "--root-id", root, "--policy-type", SCP)["Root"]
+        self.assertEqual(root_obj["PolicyTypes"], [{"Type": SCP, "Status": "ENABLED"}])
+        pid = self.cli("create-policy", "--name", "CliDeny", "--description", "x", "--type", SCP,
+                       "--content", DENY_S3)["Policy"]["PolicySummary"]["Id"]
+        self.assertEqual(self.cli("describe-policy", "--policy-id", pid)["Policy"]["Content"], DENY_S3)
+        self.assertEqual([p["Id"] for p in self.cli("list-policies", "--filter", SCP)["Policies"]], [FULL, pid])
+        self.cli("attach-policy", "--policy-id", pid, "--target-id", acct)
+        targets = self.cli("list-targets-for-policy", "--policy-id", pid)["Targets"]
+        self.assertEqual([(t["TargetId"], t["Type"]) for t in targets], [(acct, "ACCOUNT")])
+        self.assertCliOrgError("create-policy", "--name", "Bad", "--description", "x", "--type", SCP,
+                               "--content", "{", code="MalformedPolicyDocumentException")
+
+        self.cli("enable-aws-service-access", "--service-principal", "iam.amazonaws.com")
+        enabled = self.cli("list-aws-service-access-for-organization")["EnabledServicePrincipals"]
+        self.assertEqual([e["ServicePrincipal"] for e in enabled], ["iam.amazonaws.com"])
+        self.cli("register-delegated-administrator", "--account-id", acct, "--service-principal", "iam.amazonaws.com")
+        admins = self.cli("list-delegated-administrators")["DelegatedAdministrators"]
+        self.assertEqual([a["Id"] for a in admins], [acct])
+        self.cli("deregister-delegated-administrator", "--account-id", acct,
+                 "--service-principal", "iam.amazonaws.com")
+        self.assertEqual(self.cli("list-delegated-administrators")["DelegatedAdministrators"], [])
+        self.assertCliOrgError("leave-organization", code="MasterCannotLeaveOrganizationException")
+        self.assertCliOrgError("describe-account", "--account-id", "111122223333", code="AccountNotFoundException",
+                               message="You specified an account that doesn't exist.")
+
 
 class OrganizationsQuotaTest(ServerTestCase, OrgAssertions):
     """Quotas raised or lowered with --quota, as a service quota request would."""

@@ -254,14 +254,29 @@ json::value response_elements(const AuditCall& c) {
 
 std::vector<AuditResource> record_resources(const AuditCall& c) {
   if (!c.resources.empty()) return c.resources;
+  auto str = [&](std::string_view k) -> std::string {
+    auto it = c.params.find(k);
+    return it != c.params.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+  };
+  const std::string& acct = c.principal.account_id;
+  std::vector<AuditResource> out;
   if (c.service == "sts" && c.operation == "AssumeRoot") {
-    auto target = c.params.find("TargetPrincipal");
-    if (target != c.params.end() && target->value().is_string()) {
-      std::string acct(target->value().get_string());
-      return {AuditResource{acct, "AWS::Account", "arn:aws:iam::" + acct + ":root"}};
-    }
+    if (auto target = str("TargetPrincipal"); !target.empty())
+      out.push_back({target, "AWS::IAM::Root", "arn:aws:iam::" + target + ":root"});
+  } else if (c.service == "iam" && !acct.empty()) {
+    // The service gave no hints: the entities named by the request (paths unknown, so "/").
+    if (auto u = str("UserName"); !u.empty()) out.push_back({acct, "AWS::IAM::User", "arn:aws:iam::" + acct + ":user/" + u});
+    if (auto r = str("RoleName"); !r.empty()) out.push_back({acct, "AWS::IAM::Role", "arn:aws:iam::" + acct + ":role/" + r});
+    if (auto g = str("GroupName"); !g.empty()) out.push_back({acct, "AWS::IAM::Group", "arn:aws:iam::" + acct + ":group/" + g});
+    if (auto a = str("PolicyArn"); !a.empty()) out.push_back({acct, "AWS::IAM::Policy", a});
+  } else if (c.service == "s3") {
+    if (auto b = str("Bucket"); !b.empty()) out.push_back({acct, "AWS::S3::Bucket", "arn:aws:s3:::" + b});
+  } else if (c.service == "sqs" && !acct.empty()) {
+    std::string name = str("QueueName");
+    if (auto url = str("QueueUrl"); !url.empty()) name = url.substr(url.rfind('/') + 1);
+    if (!name.empty()) out.push_back({acct, "AWS::SQS::Queue", "arn:aws:sqs:" + c.region + ":" + acct + ":" + name});
   }
-  return {};
+  return out;
 }
 
 json::object build_record(const RecordInput& in) {
@@ -272,7 +287,7 @@ json::object build_record(const RecordInput& in) {
   r["eventVersion"] = kEventVersion;
   r["userIdentity"] = user_identity(c.principal, in.session_created);
   r["eventTime"] = event_time(c.event_time);
-  r["eventSource"] = event_source(c.service == "signin" ? "signin" : c.service);
+  r["eventSource"] = event_source(c.service);
   r["eventName"] = c.operation;
   r["awsRegion"] = c.region;
   r["sourceIPAddress"] = c.source_ip;

@@ -39,7 +39,9 @@ std::string event_time(double epoch_seconds);
 // segment of an IAM ARN, else the ARN itself.
 std::string resource_name(std::string_view arn);
 
-// The resources of a record: AuditCall.resources, or for AssumeRoot the target account's root.
+// The resources of a record: AuditCall.resources when the service named them; else, guessed from
+// the request: AssumeRoot's target account root, IAM users/roles/groups/policies by name, S3
+// buckets, SQS queues.
 std::vector<AuditResource> record_resources(const AuditCall& call);
 
 // The whole record for one recipient account.

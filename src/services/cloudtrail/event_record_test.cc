@@ -243,7 +243,7 @@ TEST(Record, AssumeRootCallerSide) {
             R"({"credentials":{"accessKeyId":"ASIAROOTSESSION00001","sessionToken":"tok","expiration":"Oct 25, 2024, 9:07:11 PM"},"sourceIdentity":"Alice"})");
   EXPECT_EQ(r.at("readOnly"), false);
   EXPECT_EQ(json::serialize(r.at("resources")),
-            R"([{"accountId":"222222222222","type":"AWS::Account","ARN":"arn:aws:iam::222222222222:root"}])");
+            R"([{"accountId":"222222222222","type":"AWS::IAM::Root","ARN":"arn:aws:iam::222222222222:root"}])");
   EXPECT_EQ(json::serialize(r).find("TOPSECRET"), std::string::npos);
 }
 
@@ -310,5 +310,27 @@ TEST(Username, PerPrincipalType) {
   EXPECT_EQ(lookup_username(Principal{}), "");
 }
 
+}  // namespace
+}  // namespace orgroot::services::cloudtrail
+
+namespace orgroot::services::cloudtrail {
+namespace {
+TEST(Resources, InferredWhenTheServiceGaveNone) {
+  auto c = call_of(iam_user(), "iam", "CreateUser");
+  c.params["UserName"] = "bob";
+  auto r = record_resources(c);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].type, "AWS::IAM::User");
+  EXPECT_EQ(r[0].arn, "arn:aws:iam::111111111111:user/bob");
+  auto q = call_of(iam_user(), "sqs", "SetQueueAttributes");
+  q.params["QueueUrl"] = "http://localhost/111111111111/jobs";
+  ASSERT_EQ(record_resources(q).size(), 1u);
+  EXPECT_EQ(record_resources(q)[0].arn, "arn:aws:sqs:us-west-2:111111111111:jobs");
+  auto hinted = call_of(iam_user(), "s3", "PutBucketPolicy");
+  hinted.params["Bucket"] = "a";
+  hinted.resources.push_back({"999999999999", "AWS::S3::Bucket", "arn:aws:s3:::a"});
+  EXPECT_EQ(record_resources(hinted)[0].account_id, "999999999999");
+  EXPECT_TRUE(record_resources(call_of(iam_user(), "sts", "GetCallerIdentity")).empty());
+}
 }  // namespace
 }  // namespace orgroot::services::cloudtrail

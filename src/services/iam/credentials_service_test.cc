@@ -6,7 +6,7 @@
 #include "store/sqlite_identity_store.h"
 
 namespace orgroot::services::iam {
-namespace testing {
+namespace test_certs {
 std::string make_test_certificate(const std::string& common_name);  // x509_cert_test.cc
 }
 namespace {
@@ -21,7 +21,7 @@ class CredentialsServiceTest : public ::testing::Test {
       : db(":memory:"),
         identity(db),
         clock(std::chrono::system_clock::time_point(std::chrono::seconds(kT0))),
-        deps{db, identity, clock, random, kAcct, quotas},
+        deps{db, identity, clock, random, kAcct, quotas, ""},
         svc(deps) {
     identity.put_account({kAcct, "acct", "root@example.com", 1000});
     add_user("alice");
@@ -283,7 +283,7 @@ TEST_F(CredentialsServiceTest, RootMfaSetsAccountMfaEnabled) {
 }
 
 TEST_F(CredentialsServiceTest, SigningCertificates) {
-  std::string pem = testing::make_test_certificate("bob");
+  std::string pem = test_certs::make_test_certificate("bob");
   auto e = err("UploadSigningCertificate", {{"UserName", "bob"}, {"CertificateBody", "garbage"}});
   EXPECT_EQ(e.code, "MalformedCertificate");
   EXPECT_EQ(e.message, "Unable to parse certificate. Please ensure the certificate is in PEM format.");
@@ -294,8 +294,8 @@ TEST_F(CredentialsServiceTest, SigningCertificates) {
   EXPECT_EQ(c.at("UserName"), "bob");
   EXPECT_EQ(err("UploadSigningCertificate", {{"UserName", "alice"}, {"CertificateBody", pem}}).code,
             "DuplicateCertificate");
-  ok("UploadSigningCertificate", {{"UserName", "bob"}, {"CertificateBody", testing::make_test_certificate("b2")}});
-  EXPECT_EQ(err("UploadSigningCertificate", {{"UserName", "bob"}, {"CertificateBody", testing::make_test_certificate("b3")}})
+  ok("UploadSigningCertificate", {{"UserName", "bob"}, {"CertificateBody", test_certs::make_test_certificate("b2")}});
+  EXPECT_EQ(err("UploadSigningCertificate", {{"UserName", "bob"}, {"CertificateBody", test_certs::make_test_certificate("b3")}})
                 .message,
             "Cannot exceed quota for SigningCertificatesPerUser: 2");
   ok("UpdateSigningCertificate", {{"UserName", "bob"}, {"CertificateId", id}, {"Status", "Inactive"}});
@@ -307,7 +307,7 @@ TEST_F(CredentialsServiceTest, SigningCertificates) {
   EXPECT_EQ(ok("ListSigningCertificates", {{"UserName", "bob"}}).at("Certificates").as_array().size(), 1u);
   // Root certificates drive AccountSigningCertificatesPresent.
   EXPECT_EQ(summary("AccountSigningCertificatesPresent"), 0);
-  auto rc = ok("UploadSigningCertificate", {{"CertificateBody", testing::make_test_certificate("root")}}, &root)
+  auto rc = ok("UploadSigningCertificate", {{"CertificateBody", test_certs::make_test_certificate("root")}}, &root)
                 .at("Certificate")
                 .as_object();
   EXPECT_FALSE(rc.contains("UserName"));

@@ -21,8 +21,18 @@ IamParts make_iam(ServiceDeps& deps) {
   auto credentials = std::make_unique<iam::CredentialsService>(deps);
   parts.record_key_use = [c = credentials.get()](const std::string& key, std::string_view service,
                                                  std::string_view region) { c->record_key_use(key, service, region); };
+  // DeleteUser refuses while the user still has credentials the credentials service keeps (access
+  // keys are checked by the core itself).
+  iam_core->add_user_delete_check(
+      [c = credentials.get()](const std::string& account, const std::string& user) -> std::optional<std::string> {
+        if (c->store().get_login_profile(account, user)) return "Cannot delete entity, must delete login profile first.";
+        if (!c->store().user_mfa_devices(account, user).empty())
+          return "Cannot delete entity, must delete MFA device first.";
+        if (!c->store().user_signing_certs(account, user).empty())
+          return "Cannot delete entity, must delete signing certificates first.";
+        return std::nullopt;
+      });
   parts.services.push_back(std::move(credentials));
-  (void)iam_core;
   return parts;
 }
 

@@ -7,7 +7,7 @@
 
 namespace orgroot::services::iam {
 
-namespace testing {
+namespace test_certs {
 std::string make_test_certificate(const std::string& common_name) {
   EVP_PKEY* key = EVP_EC_gen("P-256");
   X509* x = X509_new();
@@ -31,12 +31,12 @@ std::string make_test_certificate(const std::string& common_name) {
   EVP_PKEY_free(key);
   return pem;
 }
-}  // namespace testing
+}  // namespace test_certs
 
 namespace {
 
 TEST(X509Cert, ParsesAGeneratedCertificate) {
-  std::string pem = testing::make_test_certificate("orgroot-test");
+  std::string pem = test_certs::make_test_certificate("orgroot-test");
   auto c = parse_pem_certificate(pem);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->subject, "CN=orgroot-test");
@@ -46,7 +46,7 @@ TEST(X509Cert, ParsesAGeneratedCertificate) {
   auto again = parse_pem_certificate("\n  " + pem + "\n\n");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->fingerprint_sha256, c->fingerprint_sha256);
-  auto other = parse_pem_certificate(testing::make_test_certificate("other"));
+  auto other = parse_pem_certificate(test_certs::make_test_certificate("other"));
   ASSERT_TRUE(other);
   EXPECT_NE(other->fingerprint_sha256, c->fingerprint_sha256);
 }
@@ -55,7 +55,7 @@ TEST(X509Cert, RejectsGarbage) {
   EXPECT_FALSE(parse_pem_certificate(""));
   EXPECT_FALSE(parse_pem_certificate("not a certificate"));
   EXPECT_FALSE(parse_pem_certificate("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));
-  std::string pem = testing::make_test_certificate("x");
+  std::string pem = test_certs::make_test_certificate("x");
   EXPECT_FALSE(parse_pem_certificate(pem + "trailing junk"));
   std::string broken = pem;
   broken.erase(broken.size() / 2, 8);  // valid base64, truncated DER

@@ -16,7 +16,8 @@ struct OrganizationsParts {
   std::vector<std::shared_ptr<void>> owned;
 };
 
-// `provisioner` may be null while IAM has none: then CreateAccount cannot run.
+// `provisioner` may be null while IAM has none: CreateAccount then records the account (in the
+// organization and in the identity store) without a root user or access role.
 OrganizationsParts make_organizations(ServiceDeps& deps, AccountProvisioner* provisioner);
 
 }  // namespace orgroot::services

@@ -69,6 +69,9 @@ class OrganizationsService final : public Service, public OrganizationView {
  public:
   OrganizationsService(ServiceDeps& deps, AccountProvisioner* provisioner);
   std::string_view name() const override { return "organizations"; }
+  // organizations:<Operation> on the ARN of the account, OU, root or policy acted on (org_authz.cc).
+  AuthzTarget authz_target(std::string_view operation, const boost::json::object& params,
+                           const CallContext& ctx) const override;
 
   // ---- OrganizationView ----
   std::optional<OrgMembership> membership(const std::string& account_id) override;

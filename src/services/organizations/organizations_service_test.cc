@@ -559,5 +559,37 @@ TEST_F(OrgTest, AccountShape) {
   EXPECT_EQ(m.at("Name").as_string(), "Management");
 }
 
+TEST_F(OrgTest, AuthzTargetNamesTheResourceAndConditionKeys) {
+  org();
+  std::string r = root_id(), a = ou(r, "A"), acct = member("dev"), p = scp("P");
+  std::string org_id(ok("DescribeOrganization")["Organization"].at("Id").as_string());
+  auth::Principal who;
+  who.type = auth::PrincipalType::IamUser;
+  who.account_id = kMgmt;
+  CallContext ctx{who, "req", "us-east-1", "127.0.0.1"};
+  auto key = [](const AuthzTarget& t, const std::string& k) {
+    for (const auto& [n, v] : t.context)
+      if (n == k) return v;
+    return std::string("<none>");
+  };
+  auto t = svc->authz_target("DescribeAccount", {{"AccountId", acct}}, ctx);
+  EXPECT_EQ(t.action, "organizations:DescribeAccount");
+  EXPECT_EQ(t.resource, "arn:aws:organizations::111111111111:account/" + org_id + "/" + acct);
+  t = svc->authz_target("DeleteOrganizationalUnit", {{"OrganizationalUnitId", a}}, ctx);
+  EXPECT_EQ(t.resource, "arn:aws:organizations::111111111111:ou/" + org_id + "/" + a);
+  t = svc->authz_target("AttachPolicy", {{"PolicyId", p}, {"TargetId", a}}, ctx);
+  EXPECT_EQ(t.resource, "arn:aws:organizations::111111111111:policy/" + org_id + "/service_control_policy/" + p);
+  EXPECT_EQ(key(t, "organizations:PolicyType"), kScp);
+  t = svc->authz_target("DescribePolicy", {{"PolicyId", kFullAwsAccessId}}, ctx);
+  EXPECT_EQ(t.resource, kFullAwsAccessArn);
+  t = svc->authz_target("EnablePolicyType", {{"RootId", r}, {"PolicyType", kScp}}, ctx);
+  EXPECT_EQ(t.resource, "arn:aws:organizations::111111111111:root/" + org_id + "/" + r);
+  t = svc->authz_target("EnableAWSServiceAccess", {{"ServicePrincipal", "iam.amazonaws.com"}}, ctx);
+  EXPECT_EQ(t.resource, "*");
+  EXPECT_EQ(key(t, "organizations:ServicePrincipal"), "iam.amazonaws.com");
+  t = svc->authz_target("ListAccounts", {}, ctx);
+  EXPECT_EQ(t.resource, "*");
+}
+
 }  // namespace
 }  // namespace orgroot::services::organizations

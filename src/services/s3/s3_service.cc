@@ -40,6 +40,26 @@ CREATE TABLE s3_objects(
   PRIMARY KEY(bucket, key)
 );
 )sql",
+      R"sql(
+CREATE TABLE s3_uploads(
+  upload_id     TEXT PRIMARY KEY,
+  bucket        TEXT NOT NULL,
+  key           TEXT NOT NULL,
+  initiated     REAL NOT NULL,
+  content_type  TEXT NOT NULL,
+  metadata_json TEXT NOT NULL,
+  headers_json  TEXT NOT NULL
+);
+CREATE TABLE s3_parts(
+  upload_id   TEXT NOT NULL,
+  part_number INTEGER NOT NULL,
+  etag        TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  body_file   TEXT NOT NULL,
+  body        TEXT,
+  PRIMARY KEY(upload_id, part_number)
+);
+)sql",
   };
   return m;
 }
@@ -125,6 +145,7 @@ S3Service::S3Service(ServiceDeps& deps) : deps_(deps) {
   deps_.db.on_reset([this] { remove_all_body_files(); });
   register_bucket_handlers();
   register_object_handlers();
+  register_multipart_handlers();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,6 +217,14 @@ AuthzTarget S3Service::authz_target(std::string_view op, const Params& p, const 
     t.resource = object_arn();
   } else if (op == "PutObject") {
     t.action = "s3:PutObject";
+    set_bucket(true);
+    t.resource = object_arn();
+  } else if (op == "CreateMultipartUpload" || op == "UploadPart" || op == "CompleteMultipartUpload") {
+    t.action = "s3:PutObject";
+    set_bucket(true);
+    t.resource = object_arn();
+  } else if (op == "AbortMultipartUpload") {
+    t.action = "s3:AbortMultipartUpload";
     set_bucket(true);
     t.resource = object_arn();
   } else if (op == "DeleteObject") {
@@ -353,6 +382,42 @@ OperationResult S3Service::delete_bucket(CallContext&, const Params& p) {
 // (S3 API reference, GetBucketPolicy / PutBucketPolicy / DeleteBucketPolicy).
 
 namespace {
+// Every Resource of a bucket policy must be the bucket or within it (or "*").
+Status resources_in_bucket(const std::string& doc, const std::string& bucket) {
+  boost::system::error_code ec;
+  auto v = json::parse(doc, ec);
+  if (ec || !v.is_object()) return OkStatus();  // CompilePolicy has already judged the syntax
+  const std::string arn = "arn:aws:s3:::" + bucket;
+  auto ok = [&](const json::value& r) {
+    if (!r.is_string()) return false;
+    std::string_view s = r.get_string();
+    return s == "*" || s == arn || s.substr(0, arn.size() + 1) == arn + "/";
+  };
+  auto check_statement = [&](const json::value& st) {
+    if (!st.is_object()) return true;
+    for (auto key : {"Resource", "NotResource"}) {
+      auto r = st.get_object().if_contains(key);
+      if (!r) continue;
+      if (r->is_array()) {
+        for (const auto& e : r->get_array())
+          if (!ok(e)) return false;
+      } else if (!ok(*r)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  auto statements = v.get_object().if_contains("Statement");
+  bool good = true;
+  if (statements && statements->is_array()) {
+    for (const auto& st : statements->get_array()) good = good && check_statement(st);
+  } else if (statements) {
+    good = check_statement(*statements);
+  }
+  if (!good) return AwsError("MalformedPolicy", "Policy has invalid resource", 400);
+  return OkStatus();
+}
+
 Status owner_only(const CallContext& ctx, const BucketRow& b, const char* method) {
   if (ctx.principal.account_id != b.owner) return AwsError::MethodNotAllowed(method, "BUCKET");
   return OkStatus();
@@ -375,6 +440,7 @@ OperationResult S3Service::put_bucket_policy(CallContext& ctx, const Params& p) 
     auto b = existing_bucket(d, p);
     if (!b) return std::move(b).error();
     if (auto st = owner_only(ctx, *b, "PUT"); !st) return std::move(st).error();
+    if (auto st = resources_in_bucket(doc, b->name); !st) return std::move(st).error();
     auto st = d.prepare("UPDATE s3_buckets SET policy=? WHERE name=?");
     st.bind(1, doc).bind(2, b->name);
     st.run();

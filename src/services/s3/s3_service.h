@@ -10,7 +10,8 @@
 // Get/Put/DeleteBucketPolicy carry root_exempt_from_resource_policy_deny: the owner account's root
 // may always manage the policy (S3 API reference, PutBucketPolicy).
 //
-// Handlers: s3_service.cc (buckets, policies, authz, audit), s3_objects.cc (objects, bodies).
+// Handlers: s3_service.cc (buckets, policies, authz, audit), s3_objects.cc (objects, bodies),
+// s3_multipart.cc (multipart uploads: create, upload part, complete, abort).
 #pragma once
 
 #include <optional>
@@ -80,6 +81,7 @@ class S3Service final : public Service {
 
   void register_bucket_handlers();
   void register_object_handlers();
+  void register_multipart_handlers();  // s3_multipart.cc
 
   // ---- handlers ----
   OperationResult create_bucket(CallContext& ctx, const Params& p);

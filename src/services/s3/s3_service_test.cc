@@ -98,9 +98,11 @@ class S3Test : public ::testing::Test {
 };
 
 TEST(S3Names, BucketNameRules) {
-  for (auto ok : {"abc", "my-bucket.1", "a1b", std::string(63, 'a').c_str()}) EXPECT_TRUE(valid_bucket_name(ok)) << ok;
-  for (auto bad : {"ab", "Abc", "a_b", "-ab", "ab-", "a..b", "192.168.1.1", "xn--abc", "sthree-x", "abc-s3alias",
-                   "a.-b", std::string(64, 'a').c_str()})
+  for (const std::string& ok : std::vector<std::string>{"abc", "my-bucket.1", "a1b", std::string(63, 'a')})
+    EXPECT_TRUE(valid_bucket_name(ok)) << ok;
+  for (const std::string& bad :
+       std::vector<std::string>{"ab", "Abc", "a_b", "-ab", "ab-", "a..b", "192.168.1.1", "xn--abc", "sthree-x",
+                                "abc-s3alias", "a.-b", std::string(64, 'a')})
     EXPECT_FALSE(valid_bucket_name(bad)) << bad;
   EXPECT_EQ(canonical_user_id(kA).size(), 64u);
   EXPECT_EQ(canonical_user_id(kA), canonical_user_id(kA));
@@ -109,136 +111,194 @@ TEST(S3Names, BucketNameRules) {
 }
 
 TEST_F(S3Test, CreateHeadListDeleteBucket) {
-  auto r = call("CreateBucket", {{"Bucket", "b1"}});
+  auto r = call("CreateBucket", {{"Bucket", "b1k"}});
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->at("Location").as_string(), "/b1");
+  EXPECT_EQ(r->at("Location").as_string(), "/b1k");
   EXPECT_EQ(code(call("CreateBucket", {{"Bucket", "Bad_Name"}})), "InvalidBucketName");
   // us-east-1 answers the owner's repeat with 200; elsewhere BucketAlreadyOwnedByYou.
-  EXPECT_TRUE(call("CreateBucket", {{"Bucket", "b1"}}));
+  EXPECT_TRUE(call("CreateBucket", {{"Bucket", "b1k"}}));
   auto cfg = json::object{{"LocationConstraint", "eu-west-1"}};
-  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "b2"}, {"CreateBucketConfiguration", cfg}}, user(kA), "eu-west-1"));
-  EXPECT_EQ(code(call("CreateBucket", {{"Bucket", "b2"}, {"CreateBucketConfiguration", cfg}}, user(kA), "eu-west-1")),
+  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "b2k"}, {"CreateBucketConfiguration", cfg}}, user(kA), "eu-west-1"));
+  EXPECT_EQ(code(call("CreateBucket", {{"Bucket", "b2k"}, {"CreateBucketConfiguration", cfg}}, user(kA), "eu-west-1")),
             "BucketAlreadyOwnedByYou");
-  EXPECT_EQ(code(call("CreateBucket", {{"Bucket", "b1"}}, user(kB))), "BucketAlreadyExists");
-  EXPECT_EQ(call("CreateBucket", {{"Bucket", "b1"}}, user(kB)).error().http_status, 409);
-  EXPECT_EQ(code(call("CreateBucket", {{"Bucket", "b3"}, {"CreateBucketConfiguration", cfg}})),
+  EXPECT_EQ(code(call("CreateBucket", {{"Bucket", "b1k"}}, user(kB))), "BucketAlreadyExists");
+  EXPECT_EQ(call("CreateBucket", {{"Bucket", "b1k"}}, user(kB)).error().http_status, 409);
+  EXPECT_EQ(code(call("CreateBucket", {{"Bucket", "b3k"}, {"CreateBucketConfiguration", cfg}})),
             "IllegalLocationConstraintException");
-  EXPECT_EQ(code(call("CreateBucket", {{"Bucket", "b3"}}, user(kA), "eu-west-1")),
+  EXPECT_EQ(code(call("CreateBucket", {{"Bucket", "b3k"}}, user(kA), "eu-west-1")),
             "IllegalLocationConstraintException");
 
-  auto h = call("HeadBucket", {{"Bucket", "b2"}});
+  auto h = call("HeadBucket", {{"Bucket", "b2k"}});
   ASSERT_TRUE(h);
   EXPECT_EQ(h->at("BucketRegion").as_string(), "eu-west-1");
   EXPECT_EQ(code(call("HeadBucket", {{"Bucket", "nope"}})), "NoSuchBucket");
-  EXPECT_EQ(code(call("HeadBucket", {{"Bucket", "b1"}, {"ExpectedBucketOwner", kB}})), "AccessDenied");
+  EXPECT_EQ(code(call("HeadBucket", {{"Bucket", "b1k"}, {"ExpectedBucketOwner", kB}})), "AccessDenied");
 
   auto l = call("ListBuckets", {});
   ASSERT_TRUE(l);
   ASSERT_EQ(l->at("Buckets").as_array().size(), 2u);
-  EXPECT_EQ(l->at("Buckets").as_array()[0].at("Name").as_string(), "b1");
+  EXPECT_EQ(l->at("Buckets").as_array()[0].at("Name").as_string(), "b1k");
   EXPECT_EQ(l->at("Owner").at("ID").as_string(), canonical_user_id(kA));
   EXPECT_EQ(call("ListBuckets", {}, user(kB))->at("Buckets").as_array().size(), 0u);
 
-  ASSERT_TRUE(call("PutObject", {{"Bucket", "b1"}, {"Key", "k"}, {"Body", "x"}}));
-  auto ne = call("DeleteBucket", {{"Bucket", "b1"}});
+  ASSERT_TRUE(call("PutObject", {{"Bucket", "b1k"}, {"Key", "k"}, {"Body", "x"}}));
+  auto ne = call("DeleteBucket", {{"Bucket", "b1k"}});
   EXPECT_EQ(code(ne), "BucketNotEmpty");
   EXPECT_EQ(ne.error().message, "The bucket you tried to delete is not empty");
-  ASSERT_TRUE(call("DeleteObject", {{"Bucket", "b1"}, {"Key", "k"}}));
-  ASSERT_TRUE(call("DeleteBucket", {{"Bucket", "b1"}}));
-  EXPECT_EQ(code(call("DeleteBucket", {{"Bucket", "b1"}})), "NoSuchBucket");
+  ASSERT_TRUE(call("DeleteObject", {{"Bucket", "b1k"}, {"Key", "k"}}));
+  ASSERT_TRUE(call("DeleteBucket", {{"Bucket", "b1k"}}));
+  EXPECT_EQ(code(call("DeleteBucket", {{"Bucket", "b1k"}})), "NoSuchBucket");
 }
 
 TEST_F(S3Test, BucketPolicyCrud) {
-  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "pb"}}));
-  auto none = call("GetBucketPolicy", {{"Bucket", "pb"}});
+  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "pbk"}}));
+  auto none = call("GetBucketPolicy", {{"Bucket", "pbk"}});
   EXPECT_EQ(code(none), "NoSuchBucketPolicy");
   EXPECT_EQ(none.error().message, "The bucket policy does not exist");
   EXPECT_EQ(none.error().http_status, 404);
-  auto bad = call("PutBucketPolicy", {{"Bucket", "pb"}, {"Policy", "not json"}});
+  auto bad = call("PutBucketPolicy", {{"Bucket", "pbk"}, {"Policy", "not json"}});
   EXPECT_EQ(code(bad), "MalformedPolicy");
-  EXPECT_EQ(code(call("PutBucketPolicy", {{"Bucket", "pb"}, {"Policy", R"({"Version":"2012-10-17"})"}})),
+  EXPECT_EQ(bad.error().message, "Policies must be valid JSON and the first byte must be '{'");
+  auto elsewhere = call("PutBucketPolicy", {{"Bucket", "pbk"},
+                                            {"Policy", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+                                                       R"("Principal":"*","Action":"s3:GetObject",)"
+                                                       R"("Resource":"arn:aws:s3:::other-bucket/*"}]})"}});
+  EXPECT_EQ(code(elsewhere), "MalformedPolicy");
+  EXPECT_EQ(elsewhere.error().message, "Policy has invalid resource");
+  EXPECT_EQ(code(call("PutBucketPolicy", {{"Bucket", "pbk"}, {"Policy", R"({"Version":"2012-10-17"})"}})),
             "MalformedPolicy");
   const std::string doc = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",)"
-                          R"("Action":"s3:GetObject","Resource":"arn:aws:s3:::pb/*"}]})";
-  ASSERT_TRUE(call("PutBucketPolicy", {{"Bucket", "pb"}, {"Policy", doc}}));
-  EXPECT_EQ(call("GetBucketPolicy", {{"Bucket", "pb"}})->at("Policy").as_string(), doc);
+                          R"("Action":"s3:GetObject","Resource":"arn:aws:s3:::pbk/*"}]})";
+  ASSERT_TRUE(call("PutBucketPolicy", {{"Bucket", "pbk"}, {"Policy", doc}}));
+  EXPECT_EQ(call("GetBucketPolicy", {{"Bucket", "pbk"}})->at("Policy").as_string(), doc);
   // Another account's identities get 405 even when allowed.
-  auto other = call("GetBucketPolicy", {{"Bucket", "pb"}}, user(kB));
+  auto other = call("GetBucketPolicy", {{"Bucket", "pbk"}}, user(kB));
   EXPECT_EQ(code(other), "MethodNotAllowed");
   EXPECT_EQ(other.error().http_status, 405);
-  ASSERT_TRUE(call("DeleteBucketPolicy", {{"Bucket", "pb"}}));
-  EXPECT_EQ(code(call("GetBucketPolicy", {{"Bucket", "pb"}})), "NoSuchBucketPolicy");
+  ASSERT_TRUE(call("DeleteBucketPolicy", {{"Bucket", "pbk"}}));
+  EXPECT_EQ(code(call("GetBucketPolicy", {{"Bucket", "pbk"}})), "NoSuchBucketPolicy");
   EXPECT_EQ(code(call("PutBucketPolicy", {{"Bucket", "nope"}, {"Policy", doc}})), "NoSuchBucket");
 }
 
 TEST_F(S3Test, Objects) {
-  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "ob"}}));
-  auto put = call("PutObject", {{"Bucket", "ob"},
+  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "obk"}}));
+  auto put = call("PutObject", {{"Bucket", "obk"},
                                 {"Key", "dir/a.txt"},
                                 {"Body", "hello world"},
                                 {"ContentType", "text/plain"},
                                 {"Metadata", json::object{{"color", "blue"}}}});
   ASSERT_TRUE(put) << put.error().message;
   EXPECT_EQ(put->at("ETag").as_string(), "\"" + crypto::md5_hex("hello world") + "\"");
-  auto get = call("GetObject", {{"Bucket", "ob"}, {"Key", "dir/a.txt"}});
+  auto get = call("GetObject", {{"Bucket", "obk"}, {"Key", "dir/a.txt"}});
   ASSERT_TRUE(get);
   EXPECT_EQ(get->at("Body").as_string(), "hello world");
   EXPECT_EQ(get->at("ContentLength").as_int64(), 11);
   EXPECT_EQ(get->at("ContentType").as_string(), "text/plain");
   EXPECT_EQ(get->at("Metadata").at("color").as_string(), "blue");
   EXPECT_DOUBLE_EQ(get->at("LastModified").as_double(), 1760000000.0);
-  auto range = call("GetObject", {{"Bucket", "ob"}, {"Key", "dir/a.txt"}, {"Range", "bytes=0-4"}});
+  auto range = call("GetObject", {{"Bucket", "obk"}, {"Key", "dir/a.txt"}, {"Range", "bytes=0-4"}});
   EXPECT_EQ(range->at("Body").as_string(), "hello");
   EXPECT_EQ(range->at("ContentRange").as_string(), "bytes 0-4/11");
-  EXPECT_EQ(call("GetObject", {{"Bucket", "ob"}, {"Key", "dir/a.txt"}, {"Range", "bytes=-5"}})->at("Body").as_string(),
+  EXPECT_EQ(call("GetObject", {{"Bucket", "obk"}, {"Key", "dir/a.txt"}, {"Range", "bytes=-5"}})->at("Body").as_string(),
             "world");
-  EXPECT_EQ(code(call("GetObject", {{"Bucket", "ob"}, {"Key", "dir/a.txt"}, {"Range", "bytes=20-"}})), "InvalidRange");
-  auto head = call("HeadObject", {{"Bucket", "ob"}, {"Key", "dir/a.txt"}});
+  EXPECT_EQ(code(call("GetObject", {{"Bucket", "obk"}, {"Key", "dir/a.txt"}, {"Range", "bytes=20-"}})), "InvalidRange");
+  auto head = call("HeadObject", {{"Bucket", "obk"}, {"Key", "dir/a.txt"}});
   ASSERT_TRUE(head);
   EXPECT_FALSE(head->as_object().contains("Body"));
   EXPECT_EQ(head->at("ContentLength").as_int64(), 11);
-  auto missing = call("GetObject", {{"Bucket", "ob"}, {"Key", "nope"}});
+  auto missing = call("GetObject", {{"Bucket", "obk"}, {"Key", "nope"}});
   EXPECT_EQ(code(missing), "NoSuchKey");
   EXPECT_EQ(missing.error().message, "The specified key does not exist.");
-  EXPECT_EQ(code(call("HeadObject", {{"Bucket", "ob"}, {"Key", "nope"}})), "NoSuchKey");
+  EXPECT_EQ(code(call("HeadObject", {{"Bucket", "obk"}, {"Key", "nope"}})), "NoSuchKey");
   EXPECT_EQ(code(call("GetObject", {{"Bucket", "none"}, {"Key", "k"}})), "NoSuchBucket");
   EXPECT_EQ(code(call("PutObject", {{"Bucket", "none"}, {"Key", "k"}, {"Body", "x"}})), "NoSuchBucket");
   // Content-MD5 is checked.
-  EXPECT_EQ(code(call("PutObject", {{"Bucket", "ob"}, {"Key", "k"}, {"Body", "x"}, {"ContentMD5", "zzz"}})),
+  EXPECT_EQ(code(call("PutObject", {{"Bucket", "obk"}, {"Key", "k"}, {"Body", "x"}, {"ContentMD5", "zzz"}})),
             "InvalidDigest");
-  EXPECT_EQ(code(call("PutObject", {{"Bucket", "ob"},
+  EXPECT_EQ(code(call("PutObject", {{"Bucket", "obk"},
                                     {"Key", "k"},
                                     {"Body", "x"},
                                     {"ContentMD5", crypto::base64_encode(crypto::md5("y"))}})),
             "BadDigest");
   // Overwrite, delete (204 even when absent).
-  ASSERT_TRUE(call("PutObject", {{"Bucket", "ob"}, {"Key", "dir/a.txt"}, {"Body", "v2"}}));
-  EXPECT_EQ(call("GetObject", {{"Bucket", "ob"}, {"Key", "dir/a.txt"}})->at("Body").as_string(), "v2");
-  ASSERT_TRUE(call("DeleteObject", {{"Bucket", "ob"}, {"Key", "dir/a.txt"}}));
-  ASSERT_TRUE(call("DeleteObject", {{"Bucket", "ob"}, {"Key", "dir/a.txt"}}));
-  EXPECT_EQ(code(call("GetObject", {{"Bucket", "ob"}, {"Key", "dir/a.txt"}})), "NoSuchKey");
+  ASSERT_TRUE(call("PutObject", {{"Bucket", "obk"}, {"Key", "dir/a.txt"}, {"Body", "v2"}}));
+  EXPECT_EQ(call("GetObject", {{"Bucket", "obk"}, {"Key", "dir/a.txt"}})->at("Body").as_string(), "v2");
+  ASSERT_TRUE(call("DeleteObject", {{"Bucket", "obk"}, {"Key", "dir/a.txt"}}));
+  ASSERT_TRUE(call("DeleteObject", {{"Bucket", "obk"}, {"Key", "dir/a.txt"}}));
+  EXPECT_EQ(code(call("GetObject", {{"Bucket", "obk"}, {"Key", "dir/a.txt"}})), "NoSuchKey");
+}
+
+TEST_F(S3Test, MultipartUpload) {
+  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "mpk"}}));
+  auto c = call("CreateMultipartUpload", {{"Bucket", "mpk"}, {"Key", "big"}, {"ContentType", "text/x"}});
+  ASSERT_TRUE(c) << c.error().message;
+  const std::string id(c->at("UploadId").as_string());
+  const std::string p1(5 * 1024 * 1024, 'a'), p2 = "tail";
+  auto u1 = call("UploadPart", {{"Bucket", "mpk"}, {"Key", "big"}, {"UploadId", id}, {"PartNumber", 1}, {"Body", p1}});
+  auto u2 = call("UploadPart", {{"Bucket", "mpk"}, {"Key", "big"}, {"UploadId", id}, {"PartNumber", 2}, {"Body", p2}});
+  ASSERT_TRUE(u1 && u2);
+  EXPECT_EQ(u1->at("ETag").as_string(), "\"" + crypto::md5_hex(p1) + "\"");
+  EXPECT_EQ(code(call("UploadPart", {{"Bucket", "mpk"}, {"Key", "big"}, {"UploadId", "x"}, {"PartNumber", 1}})),
+            "NoSuchUpload");
+  EXPECT_EQ(code(call("UploadPart", {{"Bucket", "mpk"}, {"Key", "big"}, {"UploadId", id}, {"PartNumber", 0}})),
+            "InvalidArgument");
+  auto parts = [&](json::array a) { return json::object{{"Parts", std::move(a)}}; };
+  auto part = [](int n, const json::value& etag) { return json::object{{"PartNumber", n}, {"ETag", etag}}; };
+  EXPECT_EQ(code(call("CompleteMultipartUpload",
+                      {{"Bucket", "mpk"}, {"Key", "big"}, {"UploadId", id},
+                       {"MultipartUpload", parts({part(2, u2->at("ETag")), part(1, u1->at("ETag"))})}})),
+            "InvalidPartOrder");
+  EXPECT_EQ(code(call("CompleteMultipartUpload", {{"Bucket", "mpk"}, {"Key", "big"}, {"UploadId", id},
+                                                  {"MultipartUpload", parts({part(1, json::value("\"00\""))})}})),
+            "InvalidPart");
+  EXPECT_EQ(code(call("CompleteMultipartUpload",
+                      {{"Bucket", "mpk"}, {"Key", "big"}, {"UploadId", id},
+                       {"MultipartUpload", parts({part(1, u1->at("ETag")), part(3, u2->at("ETag"))})}})),
+            "InvalidPart");
+  auto done = call("CompleteMultipartUpload",
+                   {{"Bucket", "mpk"}, {"Key", "big"}, {"UploadId", id},
+                    {"MultipartUpload", parts({part(1, u1->at("ETag")), part(2, u2->at("ETag"))})}});
+  ASSERT_TRUE(done) << done.error().message;
+  std::string digests = *crypto::hex_decode(crypto::md5_hex(p1)) + *crypto::hex_decode(crypto::md5_hex(p2));
+  EXPECT_EQ(done->at("ETag").as_string(), "\"" + crypto::md5_hex(digests) + "-2\"");
+  auto get = call("GetObject", {{"Bucket", "mpk"}, {"Key", "big"}});
+  EXPECT_EQ(get->at("Body").as_string(), p1 + p2);
+  EXPECT_EQ(get->at("ContentType").as_string(), "text/x");
+  EXPECT_EQ(code(call("CompleteMultipartUpload", {{"Bucket", "mpk"}, {"Key", "big"}, {"UploadId", id}})),
+            "NoSuchUpload");
+  // Abort.
+  auto c2 = call("CreateMultipartUpload", {{"Bucket", "mpk"}, {"Key", "gone"}});
+  const std::string id2(c2->at("UploadId").as_string());
+  ASSERT_TRUE(call("UploadPart", {{"Bucket", "mpk"}, {"Key", "gone"}, {"UploadId", id2}, {"PartNumber", 1}, {"Body", "x"}}));
+  ASSERT_TRUE(call("AbortMultipartUpload", {{"Bucket", "mpk"}, {"Key", "gone"}, {"UploadId", id2}}));
+  EXPECT_EQ(code(call("AbortMultipartUpload", {{"Bucket", "mpk"}, {"Key", "gone"}, {"UploadId", id2}})),
+            "NoSuchUpload");
+  EXPECT_EQ(code(call("GetObject", {{"Bucket", "mpk"}, {"Key", "gone"}})), "NoSuchKey");
+  EXPECT_EQ(target("UploadPart", {{"Bucket", "mpk"}, {"Key", "k"}}, user(kA)).action, "s3:PutObject");
+  EXPECT_EQ(target("AbortMultipartUpload", {{"Bucket", "mpk"}, {"Key", "k"}}, user(kA)).action,
+            "s3:AbortMultipartUpload");
 }
 
 TEST_F(S3Test, ListObjectsV2) {
-  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "lb"}}));
+  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "lbk"}}));
   for (auto k : {"a/1", "a/2", "b/1", "c", "d e"})
-    ASSERT_TRUE(call("PutObject", {{"Bucket", "lb"}, {"Key", k}, {"Body", "x"}}));
-  auto all = call("ListObjectsV2", {{"Bucket", "lb"}});
+    ASSERT_TRUE(call("PutObject", {{"Bucket", "lbk"}, {"Key", k}, {"Body", "x"}}));
+  auto all = call("ListObjectsV2", {{"Bucket", "lbk"}});
   ASSERT_TRUE(all);
   EXPECT_EQ(all->at("KeyCount").as_int64(), 5);
   EXPECT_FALSE(all->at("IsTruncated").as_bool());
-  auto delim = call("ListObjectsV2", {{"Bucket", "lb"}, {"Delimiter", "/"}});
+  auto delim = call("ListObjectsV2", {{"Bucket", "lbk"}, {"Delimiter", "/"}});
   EXPECT_EQ(delim->at("KeyCount").as_int64(), 4);
   ASSERT_EQ(delim->at("CommonPrefixes").as_array().size(), 2u);
   EXPECT_EQ(delim->at("CommonPrefixes").as_array()[0].at("Prefix").as_string(), "a/");
   EXPECT_EQ(delim->at("Contents").as_array().size(), 2u);
-  auto pre = call("ListObjectsV2", {{"Bucket", "lb"}, {"Prefix", "a/"}});
+  auto pre = call("ListObjectsV2", {{"Bucket", "lbk"}, {"Prefix", "a/"}});
   EXPECT_EQ(pre->at("KeyCount").as_int64(), 2);
-  auto enc = call("ListObjectsV2", {{"Bucket", "lb"}, {"Prefix", "d"}, {"EncodingType", "url"}});
+  auto enc = call("ListObjectsV2", {{"Bucket", "lbk"}, {"Prefix", "d"}, {"EncodingType", "url"}});
   EXPECT_EQ(enc->at("Contents").as_array()[0].at("Key").as_string(), "d+e");
   // Pagination with MaxKeys and the continuation token, also across common prefixes.
   std::vector<std::string> seen;
-  json::object p{{"Bucket", "lb"}, {"MaxKeys", 2}, {"Delimiter", "/"}};
+  json::object p{{"Bucket", "lbk"}, {"MaxKeys", 2}, {"Delimiter", "/"}};
   for (int i = 0; i < 5; ++i) {
     auto page = call("ListObjectsV2", p);
     ASSERT_TRUE(page);
@@ -251,9 +311,9 @@ TEST_F(S3Test, ListObjectsV2) {
   }
   std::sort(seen.begin(), seen.end());
   EXPECT_EQ(seen, (std::vector<std::string>{"a/", "b/", "c", "d e"}));
-  auto after = call("ListObjectsV2", {{"Bucket", "lb"}, {"StartAfter", "b/1"}});
+  auto after = call("ListObjectsV2", {{"Bucket", "lbk"}, {"StartAfter", "b/1"}});
   EXPECT_EQ(after->at("KeyCount").as_int64(), 2);
-  EXPECT_EQ(code(call("ListObjectsV2", {{"Bucket", "lb"}, {"ContinuationToken", "!!"}})), "InvalidArgument");
+  EXPECT_EQ(code(call("ListObjectsV2", {{"Bucket", "lbk"}, {"ContinuationToken", "!!"}})), "InvalidArgument");
   EXPECT_EQ(code(call("ListObjectsV2", {{"Bucket", "zz"}})), "NoSuchBucket");
 }
 
@@ -327,16 +387,16 @@ TEST_F(S3Test, DenyAllPolicyLocksEveryoneButRootPolicyCalls) {
 }
 
 TEST_F(S3Test, AuditHints) {
-  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "ab"}}));
+  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "abk"}}));
   std::vector<std::string> recipients{kB};
   std::vector<AuditResource> resources;
   CallContext ctx{user(kB), "req", "us-east-1", "127.0.0.1", false};
-  svc->audit_hints("GetObject", {{"Bucket", "ab"}, {"Key", "k"}}, json::value(), ctx, recipients, resources);
+  svc->audit_hints("GetObject", {{"Bucket", "abk"}, {"Key", "k"}}, json::value(), ctx, recipients, resources);
   ASSERT_EQ(resources.size(), 2u);
   EXPECT_EQ(resources[0].type, "AWS::S3::Bucket");
-  EXPECT_EQ(resources[0].arn, "arn:aws:s3:::ab");
+  EXPECT_EQ(resources[0].arn, "arn:aws:s3:::abk");
   EXPECT_EQ(resources[0].account_id, kA);
-  EXPECT_EQ(resources[1].arn, "arn:aws:s3:::ab/k");
+  EXPECT_EQ(resources[1].arn, "arn:aws:s3:::abk/k");
   EXPECT_EQ(recipients, (std::vector<std::string>{kB, kA}));
 }
 
@@ -364,26 +424,26 @@ class S3FileTest : public S3Test {
 
 TEST_F(S3FileTest, BodiesAreDurableFiles) {
   EXPECT_EQ(svc->objects_dir(), (fs::path(data_dir_) / "s3" / "objects").string());
-  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "fb"}}));
+  ASSERT_TRUE(call("CreateBucket", {{"Bucket", "fbk"}}));
   std::string big(3 * 1024 * 1024 + 7, '\0');
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 % 251);
-  ASSERT_TRUE(call("PutObject", {{"Bucket", "fb"}, {"Key", "big"}, {"Body", big}}));
+  ASSERT_TRUE(call("PutObject", {{"Bucket", "fbk"}, {"Key", "big"}, {"Body", big}}));
   auto f = files();
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(fs::file_size(f[0]), big.size());
   EXPECT_EQ(f[0].filename().string().find(".tmp"), std::string::npos);
-  EXPECT_EQ(call("GetObject", {{"Bucket", "fb"}, {"Key", "big"}})->at("Body").as_string(), big);
+  EXPECT_EQ(call("GetObject", {{"Bucket", "fbk"}, {"Key", "big"}})->at("Body").as_string(), big);
   // A second service over the same database and directory (a restart) reads it back.
   S3Service again(*deps_);
   CallContext ctx{user(kA), "req", "us-east-1", "127.0.0.1", false};
-  auto r = (*again.find("GetObject"))(ctx, json::object{{"Bucket", "fb"}, {"Key", "big"}});
+  auto r = (*again.find("GetObject"))(ctx, json::object{{"Bucket", "fbk"}, {"Key", "big"}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->at("Body").as_string().size(), big.size());
-  ASSERT_TRUE(call("PutObject", {{"Bucket", "fb"}, {"Key", "big"}, {"Body", "small"}}));
+  ASSERT_TRUE(call("PutObject", {{"Bucket", "fbk"}, {"Key", "big"}, {"Body", "small"}}));
   f = files();
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(fs::file_size(f[0]), 5u);
-  ASSERT_TRUE(call("DeleteObject", {{"Bucket", "fb"}, {"Key", "big"}}));
+  ASSERT_TRUE(call("DeleteObject", {{"Bucket", "fbk"}, {"Key", "big"}}));
   EXPECT_TRUE(files().empty());
 }
 

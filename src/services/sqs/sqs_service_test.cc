@@ -105,7 +105,7 @@ TEST(SqsHelpers, UrlsNamesAndAttributeDigest) {
   EXPECT_FALSE(valid_queue_name("a.b"));
   EXPECT_FALSE(valid_queue_name(std::string(81, 'a')));
   // Known answer: one String attribute {"a": "b"} (4-byte lengths, transport byte 1).
-  std::string buf = std::string("\0\0\0\1a\0\0\0\6String\1\0\0\0\1b", 17);
+  std::string buf = std::string("\0\0\0\1a\0\0\0\6String\1\0\0\0\1b", 21);
   EXPECT_EQ(md5_of_message_attributes({{"a", json::object{{"DataType", "String"}, {"StringValue", "b"}}}}),
             crypto::md5_hex(buf));
 }
