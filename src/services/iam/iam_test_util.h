@@ -24,7 +24,7 @@ class IamFixture : public ::testing::Test {
       : db(":memory:"),
         identity(db),
         clock(std::chrono::system_clock::from_time_t(1767225600)),  // 2026-01-01
-        deps{db, identity, clock, random, kAccount, quotas},
+        deps{db, identity, clock, random, kAccount, quotas, ""},
         iam(deps, AwsPolicyCatalog::shared()) {
     identity.put_account({kAccount, "management", "mgmt@example.com", 1700000000});
     identity.put_account({kOther, "member", "member@example.com", 1700000000});
