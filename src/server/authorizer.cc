@@ -50,16 +50,17 @@ policy::RequestContext Authorizer::context_for(const auth::Principal& who, const
   return ctx;
 }
 
-policy::PolicyPtr Authorizer::compiled_resource_policy(const std::string& json) {
+policy::PolicyPtr Authorizer::compiled_resource_policy(const std::string& json, bool trust) {
+  const std::string key = (trust ? "T" : "R") + json;
   std::lock_guard lk(cache_mu_);
-  auto it = resource_policy_cache_.find(json);
+  auto it = resource_policy_cache_.find(key);
   if (it != resource_policy_cache_.end()) return it->second;
   policy::CompileOptions opt;
-  opt.kind = policy::PolicyKind::Resource;
+  opt.kind = trust ? policy::PolicyKind::Trust : policy::PolicyKind::Resource;
   auto compiled = policy::CompilePolicy(json, opt);
   policy::PolicyPtr p = compiled ? compiled.value() : nullptr;
   if (resource_policy_cache_.size() > 4096) resource_policy_cache_.clear();
-  resource_policy_cache_.emplace(json, p);
+  resource_policy_cache_.emplace(key, p);
   return p;
 }
 
@@ -84,7 +85,9 @@ Status Authorizer::authorize(const auth::Principal& who, const services::AuthzTa
   }
 
   policy::PolicyPtr resource;
-  if (!target.resource_policy.empty()) resource = compiled_resource_policy(target.resource_policy);
+  // A role's trust policy is the resource policy of sts:AssumeRole*; it has its own grammar.
+  const bool trust = target.action.rfind("sts:AssumeRole", 0) == 0 && target.action != "sts:AssumeRoot";
+  if (!target.resource_policy.empty()) resource = compiled_resource_policy(target.resource_policy, trust);
 
   policy::AuthzRequest ar;
   ar.context = &ctx;

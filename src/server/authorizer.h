@@ -36,7 +36,7 @@ class Authorizer {
                    std::string_view region);
 
  private:
-  policy::PolicyPtr compiled_resource_policy(const std::string& json);
+  policy::PolicyPtr compiled_resource_policy(const std::string& json, bool trust);
 
   services::IdentityPolicyView* iam_;
   services::OrganizationView* orgs_;

@@ -13,6 +13,7 @@ void SqliteIdentityStore::forget_cached() {
   std::unique_lock lk(cache_mu_);
   key_cache_.clear();
   session_cache_.clear();
+  user_cache_.clear();
 }
 
 void SqliteIdentityStore::put_account(const AccountRecord& a) {
@@ -37,7 +38,20 @@ std::optional<AccountRecord> SqliteIdentityStore::get_account(const std::string&
   });
 }
 
+std::string SqliteIdentityStore::user_key(const std::string& account_id, const std::string& user_name) {
+  std::string k = account_id;
+  k.push_back('\0');
+  for (char c : user_name) k.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  return k;
+}
+
+void SqliteIdentityStore::forget_users() {
+  std::unique_lock lk(cache_mu_);
+  user_cache_.clear();
+}
+
 void SqliteIdentityStore::put_user(const UserRecord& u) {
+  forget_users();
   db_.run([&](Database& db) {
     db.prepare(
           "INSERT INTO iam_users(account_id, user_name, user_id, path, arn, created_at) VALUES(?,?,?,?,?,?) "
@@ -50,10 +64,17 @@ void SqliteIdentityStore::put_user(const UserRecord& u) {
         .bind(6, u.created_at)
         .run();
   });
+  forget_users();  // again after the write: a reader may have cached the old row meanwhile
 }
 
 std::optional<UserRecord> SqliteIdentityStore::get_user(const std::string& account_id, const std::string& user_name) {
-  return db_.run([&](Database& db) -> std::optional<UserRecord> {
+  const std::string key = user_key(account_id, user_name);
+  {
+    std::shared_lock lk(cache_mu_);
+    auto it = user_cache_.find(key);
+    if (it != user_cache_.end()) return *it->second;
+  }
+  auto rec = db_.run([&](Database& db) -> std::optional<UserRecord> {
     auto st = db.prepare(
         "SELECT account_id, user_name, user_id, path, arn, created_at FROM iam_users WHERE account_id=? AND "
         "user_name=?");
@@ -61,6 +82,12 @@ std::optional<UserRecord> SqliteIdentityStore::get_user(const std::string& accou
     if (!st.step()) return std::nullopt;
     return UserRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.f64(5)};
   });
+  if (rec) {
+    std::unique_lock lk(cache_mu_);
+    if (user_cache_.size() > 100000) user_cache_.clear();
+    user_cache_[key] = std::make_shared<const UserRecord>(*rec);
+  }
+  return rec;
 }
 
 std::vector<UserRecord> SqliteIdentityStore::list_users(const std::string& account_id) {
@@ -77,6 +104,7 @@ std::vector<UserRecord> SqliteIdentityStore::list_users(const std::string& accou
 
 void SqliteIdentityStore::rename_user(const std::string& account_id, const std::string& user_name,
                                       const UserRecord& renamed) {
+  forget_users();
   db_.transaction([&](Database& db) {
     db.exec("PRAGMA defer_foreign_keys=ON");
     db.prepare("UPDATE iam_users SET user_name=?, path=?, arn=? WHERE account_id=? AND user_name=?")
@@ -87,11 +115,13 @@ void SqliteIdentityStore::rename_user(const std::string& account_id, const std::
     db.prepare("UPDATE access_keys SET user_name=? WHERE account_id=? AND user_name=? COLLATE NOCASE")
         .bind(1, renamed.user_name).bind(2, account_id).bind(3, user_name).run();
   });
+  forget_users();  // again after the write: a reader may have cached the old row meanwhile
   std::unique_lock lk(cache_mu_);
   key_cache_.clear();
 }
 
 void SqliteIdentityStore::delete_user(const std::string& account_id, const std::string& user_name) {
+  forget_users();
   db_.transaction([&](Database& db) {
     db.prepare("DELETE FROM user_policy_attachments WHERE account_id=? AND user_name=?")
         .bind(1, account_id)
@@ -99,6 +129,7 @@ void SqliteIdentityStore::delete_user(const std::string& account_id, const std::
         .run();
     db.prepare("DELETE FROM iam_users WHERE account_id=? AND user_name=?").bind(1, account_id).bind(2, user_name).run();
   });
+  forget_users();  // again after the write: a reader may have cached the old row meanwhile
 }
 
 bool SqliteIdentityStore::detach_user_policy(const std::string& account_id, const std::string& user_name,

@@ -46,6 +46,10 @@ class SqliteIdentityStore final : public IdentityStore {
   std::shared_mutex cache_mu_;
   std::unordered_map<std::string, std::shared_ptr<const AccessKeyRecord>> key_cache_;
   std::unordered_map<std::string, std::shared_ptr<const SessionRecord>> session_cache_;
+  // Users by account and lower-cased name (IAM names are case-insensitive); cleared on any user write.
+  std::unordered_map<std::string, std::shared_ptr<const UserRecord>> user_cache_;
+  static std::string user_key(const std::string& account_id, const std::string& user_name);
+  void forget_users();
 };
 
 }  // namespace orgroot::store
