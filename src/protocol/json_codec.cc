@@ -296,10 +296,10 @@ Result<DecodedRequest> decode_json(const ServiceModel& model, const HttpRequest&
   const std::string* target = req.header("X-Amz-Target");
   if (!target) return AwsError::UnknownOperation();
   std::string_view t(*target);
-  if (t.size() <= model.target_prefix.size() + 1 || t.substr(0, model.target_prefix.size()) != model.target_prefix ||
-      t[model.target_prefix.size()] != '.')
+  auto dot = t.rfind('.');
+  if (dot == std::string_view::npos || !target_prefix_matches(model.target_prefix, t.substr(0, dot)))
     return AwsError::UnknownOperation();
-  const Operation* op = model.find_operation(t.substr(model.target_prefix.size() + 1));
+  const Operation* op = model.find_operation(t.substr(dot + 1));
   if (!op) return AwsError::UnknownOperation();
 
   DecodedRequest out;

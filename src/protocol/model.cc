@@ -446,9 +446,18 @@ const ServiceModel* ModelRegistry::by_endpoint_prefix(std::string_view prefix) c
   return nullptr;
 }
 
+bool target_prefix_matches(std::string_view model_prefix, std::string_view sent) {
+  if (sent == model_prefix) return true;
+  // Some SDKs send only the last dotted part ("CloudTrail_20131101" for
+  // "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101").
+  return !sent.empty() && model_prefix.size() > sent.size() &&
+         model_prefix.substr(model_prefix.size() - sent.size()) == sent &&
+         model_prefix[model_prefix.size() - sent.size() - 1] == '.';
+}
+
 const ServiceModel* ModelRegistry::by_target_prefix(std::string_view prefix) const {
   for (const auto& m : models_)
-    if (!m->target_prefix.empty() && m->target_prefix == prefix) return m.get();
+    if (!m->target_prefix.empty() && target_prefix_matches(m->target_prefix, prefix)) return m.get();
   return nullptr;
 }
 

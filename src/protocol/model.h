@@ -224,6 +224,10 @@ class ServiceModel {
   friend class ModelLoader;
 };
 
+// Does an X-Amz-Target prefix as sent name this model's targetPrefix? Either all of it, or (as some
+// SDKs send) its last dotted part.
+bool target_prefix_matches(std::string_view model_prefix, std::string_view sent);
+
 // Every model in data/models/, looked up by the names requests carry.
 class ModelRegistry {
  public:

@@ -186,3 +186,17 @@ TEST(ModelLoader, PointersSurviveMoves) {
 
 }  // namespace
 }  // namespace orgroot::protocol
+
+namespace orgroot::protocol {
+namespace {
+TEST(TargetPrefix, FullOrLastDottedPart) {
+  EXPECT_TRUE(target_prefix_matches("AWSOrganizationsV20161128", "AWSOrganizationsV20161128"));
+  EXPECT_TRUE(target_prefix_matches("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101", "CloudTrail_20131101"));
+  EXPECT_TRUE(target_prefix_matches("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101",
+                                    "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101"));
+  EXPECT_FALSE(target_prefix_matches("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101", "Trail_20131101"));
+  EXPECT_FALSE(target_prefix_matches("AmazonSQS", ""));
+  EXPECT_FALSE(target_prefix_matches("AmazonSQS", "AmazonSQSX"));
+}
+}  // namespace
+}  // namespace orgroot::protocol
