@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "services/iam/aws_policies.h"
+
 namespace orgroot::server {
 
 namespace {
@@ -64,6 +66,21 @@ policy::PolicyPtr Authorizer::compiled_resource_policy(const std::string& json, 
   return p;
 }
 
+policy::PolicyPtr Authorizer::task_policy(const std::string& arn) {
+  std::lock_guard lk(cache_mu_);
+  auto it = task_policy_cache_.find(arn);
+  if (it != task_policy_cache_.end()) return it->second;
+  policy::PolicyPtr p;
+  if (const auto* managed = services::iam::AwsPolicyCatalog::shared().find(arn)) {
+    policy::CompileOptions opt;
+    opt.kind = policy::PolicyKind::Identity;
+    opt.managed = true;
+    if (auto compiled = policy::CompilePolicy(managed->document, opt)) p = compiled.value();
+  }
+  task_policy_cache_.emplace(arn, p);
+  return p;
+}
+
 Status Authorizer::authorize(const auth::Principal& who, const services::AuthzTarget& target, const HttpRequest& req,
                              std::string_view region) {
   if (target.skip) return OkStatus();
@@ -89,8 +106,17 @@ Status Authorizer::authorize(const auth::Principal& who, const services::AuthzTa
   const bool trust = target.action.rfind("sts:AssumeRole", 0) == 0 && target.action != "sts:AssumeRoot";
   if (!target.resource_policy.empty()) resource = compiled_resource_policy(target.resource_policy, trust);
 
+  // A root session is capped by its task policy; one whose policy cannot be found may do nothing.
+  policy::PolicyPtr task;
+  if (!who.task_policy_arn.empty()) {
+    task = task_policy(who.task_policy_arn);
+    if (!task) return AwsError::AccessDenied(fmt::format("User: {} is not authorized to perform: {} on resource: {}",
+                                                         who.arn, target.action, target.resource));
+  }
+
   policy::AuthzRequest ar;
   ar.context = &ctx;
+  ar.task_policy = task.get();
   ar.scp_levels = scps;
   ar.resource_policy = resource.get();
   ar.identity_policies = ids.identity;

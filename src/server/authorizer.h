@@ -37,6 +37,8 @@ class Authorizer {
 
  private:
   policy::PolicyPtr compiled_resource_policy(const std::string& json, bool trust);
+  // The AWS-managed task policy capping a root session (AssumeRoot), compiled once.
+  policy::PolicyPtr task_policy(const std::string& arn);
 
   services::IdentityPolicyView* iam_;
   services::OrganizationView* orgs_;
@@ -44,6 +46,7 @@ class Authorizer {
   const auth::MotoCompat* moto_;
   std::mutex cache_mu_;
   std::unordered_map<std::string, policy::PolicyPtr> resource_policy_cache_;
+  std::unordered_map<std::string, policy::PolicyPtr> task_policy_cache_;
 };
 
 }  // namespace orgroot::server

@@ -176,3 +176,35 @@ TEST_F(AuthorizerTest, ResourcePolicyDenyAndCrossAccount) {
 
 }  // namespace
 }  // namespace orgroot::server
+
+namespace orgroot::server {
+namespace {
+
+TEST_F(AuthorizerTest, RootSessionIsCappedByItsTaskPolicy) {
+  Authorizer a(&iam, &orgs, clock, nullptr);
+  orgs.member_chain = {{compile(kFull, policy::PolicyKind::ServiceControl)}};
+  auth::Principal root;
+  root.type = auth::PrincipalType::Root;
+  root.account_id = "333333333333";
+  root.arn = "arn:aws:iam::333333333333:root";
+  root.user_id = "333333333333";
+  root.temporary = true;
+  root.session_issuer = "AssumeRoot";
+  root.task_policy_arn = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
+  EXPECT_TRUE(a.authorize(root, target("iam:ListAccessKeys", "arn:aws:iam::333333333333:root"), req, "us-east-1").ok());
+  EXPECT_TRUE(a.authorize(root, target("iam:GetAccountSummary", "*"), req, "us-east-1").ok());
+  auto denied = a.authorize(root, target("iam:CreateUser", "arn:aws:iam::333333333333:user/x"), req, "us-east-1");
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().code, "AccessDenied");
+  EXPECT_FALSE(a.authorize(root, target("iam:DeleteAccessKey", "arn:aws:iam::333333333333:root"), req, "us-east-1").ok());
+
+  root.task_policy_arn = "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy";
+  EXPECT_TRUE(a.authorize(root, target("s3:DeleteBucketPolicy", "arn:aws:s3:::locked"), req, "us-east-1").ok());
+  EXPECT_FALSE(a.authorize(root, target("s3:GetObject", "arn:aws:s3:::locked/k"), req, "us-east-1").ok());
+
+  root.task_policy_arn = "arn:aws:iam::aws:policy/root-task/NoSuchTask";
+  EXPECT_FALSE(a.authorize(root, target("iam:GetAccountSummary", "*"), req, "us-east-1").ok());
+}
+
+}  // namespace
+}  // namespace orgroot::server
