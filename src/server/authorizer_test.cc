@@ -208,3 +208,31 @@ TEST_F(AuthorizerTest, RootSessionIsCappedByItsTaskPolicy) {
 
 }  // namespace
 }  // namespace orgroot::server
+
+namespace orgroot::server {
+namespace {
+
+TEST_F(AuthorizerTest, TrustPolicyIsTheResourcePolicyOfAssumeRoleAndScpsStillApply) {
+  Authorizer a(&iam, &orgs, clock, nullptr);
+  auto t = target("sts:AssumeRole", "arn:aws:iam::333333333333:role/Ops");
+  t.resource_account = "333333333333";
+  t.resource_policy_required = true;
+  t.deny_without_reason = true;
+  t.resource_policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"sts:AssumeRole"}]})";
+  orgs.member_chain = {{compile(kFull, policy::PolicyKind::ServiceControl)}};
+  EXPECT_TRUE(a.authorize(user("222222222222", "alice"), t, req, "us-east-1").ok());
+  // Another account is not trusted.
+  auto other = a.authorize(user("444444444444", "mallory"), t, req, "us-east-1");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().message,
+            "User: arn:aws:iam::444444444444:user/mallory is not authorized to perform: sts:AssumeRole on resource: "
+            "arn:aws:iam::333333333333:role/Ops");
+  // An SCP on the caller's account denies it although the trust policy allows.
+  orgs.member_chain = {{compile(kFull, policy::PolicyKind::ServiceControl),
+                        compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"}]})",
+                                policy::PolicyKind::ServiceControl)}};
+  EXPECT_FALSE(a.authorize(user("222222222222", "alice"), t, req, "us-east-1").ok());
+}
+
+}  // namespace
+}  // namespace orgroot::server

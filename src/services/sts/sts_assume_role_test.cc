@@ -234,7 +234,8 @@ TEST_F(AssumeRoleTest, AuthzTargetCarriesTheTrustPolicy) {
   EXPECT_EQ(t.action, "sts:AssumeRole");
   EXPECT_EQ(t.resource, "arn:aws:iam::111111111111:role/r");
   EXPECT_TRUE(t.resource_policy_required);
-  EXPECT_TRUE(t.skip);  // the handler evaluates it (see authz_target)
+  EXPECT_FALSE(t.skip);  // the authorizer evaluates the trust policy and the SCPs
+  EXPECT_TRUE(t.deny_without_reason);
   EXPECT_FALSE(t.resource_policy.empty());
   EXPECT_TRUE(sts.authz_target("GetCallerIdentity", {}, ctx).skip);
   auto p = base("r");

@@ -57,11 +57,11 @@ AuthzTarget StsService::authz_target(std::string_view operation, const boost::js
     if (auto v = param(params, "TransitiveTagKeys"); v && v->is_array())
       for (const auto& e : v->get_array())
         if (e.is_string()) t.context.emplace_back("sts:TransitiveTagKeys", std::string(e.get_string()));
-    // The handler evaluates the whole request (trust policy, the caller's identity policies, boundary,
-    // session policies, sts:SetSourceIdentity / sts:TagSession) and answers in AssumeRole's wording.
-    // The fields above describe it fully for an authorizer that compiles `resource_policy` as a trust
-    // policy (PolicyKind::Trust); until the server's authorizer does, it must not re-evaluate it.
-    t.skip = true;
+    // The authorizer evaluates sts:AssumeRole with the trust policy as the resource policy, plus the
+    // SCPs of the caller's account; the handler then checks the rest (sts:SetSourceIdentity,
+    // sts:TagSession, durations). A missing role is the handler's to answer, in AssumeRole's words.
+    t.deny_without_reason = true;
+    if (t.resource_policy.empty()) t.skip = true;
   }
   return t;
 }
