@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS=(
   g++ cmake ninja-build pkg-config
   libboost1.81-dev libpugixml-dev libsqlite3-dev libssl-dev libcli11-dev
-  libspdlog-dev libfmt-dev libcurl4-openssl-dev libqrencode-dev libpng-dev zlib1g-dev
+  libspdlog-dev libfmt-dev libcurl4-openssl-dev libqrencode-dev libpng-dev zlib1g-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk nginx-light curl
 )

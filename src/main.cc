@@ -92,6 +92,10 @@ int main(int argc, char** argv) {
   server->add_option("--quota", quota_args,
                      "Raise (or lower) one of AWS's default quotas, NAME=VALUE, as a service quota increase would; "
                      "repeatable. Names are listed in docs/quotas.md");
+  server->add_flag("--demo", opts.demo,
+                   "On the first start of the data directory, seed a demo organization (eight member accounts, "
+                   "root credentials, a locked bucket and queue) to replay docs/walkthrough.md; its secrets go "
+                   "to DIR/demo.txt");
   server->add_option("--models-dir", opts.models_dir, "Directory of AWS service models (default: built-in)");
   server->add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
 

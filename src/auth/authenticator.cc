@@ -34,6 +34,19 @@ AwsError invalid_token(bool s3) {
 }
 }  // namespace
 
+Principal Authenticator::session_principal(const std::string& key_id, const std::string& principal_json) {
+  {
+    std::lock_guard lk(parsed_mu_);
+    auto it = parsed_.find(key_id);
+    if (it != parsed_.end() && it->second.json == principal_json) return *it->second.principal;
+  }
+  auto parsed = std::make_shared<const Principal>(Principal::from_json(principal_json));
+  std::lock_guard lk(parsed_mu_);
+  if (parsed_.size() >= 100000) parsed_.clear();  // bounded; sessions expire anyway
+  parsed_[key_id] = ParsedSession{principal_json, parsed};
+  return *parsed;
+}
+
 Result<Principal> Authenticator::principal_for_key(const SigV4Params& p, bool s3, std::string& secret) {
   const std::string& id = p.access_key_id;
   if (id.size() >= 4 && id.compare(0, 4, "ASIA") == 0) {
@@ -45,10 +58,11 @@ Result<Principal> Authenticator::principal_for_key(const SigV4Params& p, bool s3
       return AwsError::ExpiredToken();
     }
     secret = s->secret;
-    Principal pr = Principal::from_json(s->principal_json);
+    Principal pr = session_principal(id, s->principal_json);
     pr.access_key_id = id;
     pr.temporary = true;
     pr.expiration = s->expiration;
+    pr.issued_at = s->created_at;
     return pr;
   }
   auto k = store_.get_access_key(id);

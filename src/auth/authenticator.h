@@ -4,6 +4,9 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 
 #include "auth/principal.h"
@@ -57,12 +60,21 @@ class Authenticator {
 
  private:
   Result<Principal> principal_for_key(const SigV4Params& p, bool s3_style, std::string& secret);
+  // A session's principal, parsed once: sessions never change, and parsing their JSON cost more
+  // than the rest of the lookup.
+  Principal session_principal(const std::string& key_id, const std::string& principal_json);
 
   store::IdentityStore& store_;
   const Clock& clock_;
   MotoCompat* moto_;
   SigningKeyCache cache_;
   KeyUseListener key_used_;
+  struct ParsedSession {
+    std::string json;  // what it was parsed from: a reset store may reuse nothing, but be sure
+    std::shared_ptr<const Principal> principal;
+  };
+  std::mutex parsed_mu_;
+  std::unordered_map<std::string, ParsedSession> parsed_;
 };
 
 }  // namespace orgroot::auth

@@ -23,6 +23,7 @@ struct Principal {
   std::string access_key_id;
   bool temporary = false;       // ASIA credentials
   double expiration = 0;        // for temporary credentials
+  double issued_at = 0;         // for temporary credentials: when issued (set by the authenticator, not stored)
   std::string session_issuer;   // "GetSessionToken", "AssumeRole", "AssumeRoot", "ConsoleSignIn"
   bool mfa_authenticated = false;
   std::string source_identity;

@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 #include "common/clock.h"
@@ -11,6 +12,40 @@ namespace orgroot {
 
 void SecureRandom::fill(unsigned char* out, size_t n) {
   if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
+}
+
+namespace {
+struct Xoshiro256 {
+  uint64_t s[4];
+  Xoshiro256() {
+    do {
+      if (RAND_bytes(reinterpret_cast<unsigned char*>(s), sizeof s) != 1) throw std::runtime_error("RAND_bytes failed");
+    } while ((s[0] | s[1] | s[2] | s[3]) == 0);
+  }
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t next() {
+    const uint64_t result = rotl(s[1] * 5, 7) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+  }
+};
+}  // namespace
+
+void FastRandom::fill(unsigned char* out, size_t n) {
+  thread_local Xoshiro256 gen;
+  while (n > 0) {
+    uint64_t v = gen.next();
+    const size_t k = n < sizeof v ? n : sizeof v;
+    std::memcpy(out, &v, k);
+    out += k;
+    n -= k;
+  }
 }
 
 namespace {

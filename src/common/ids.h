@@ -18,6 +18,13 @@ class SecureRandom final : public Random {
   void fill(unsigned char* out, size_t n) override;
 };
 
+// For identifiers that must be unique but not secret (request ids, event ids): xoshiro256** with
+// one state per thread, seeded from OpenSSL. Never for keys, secrets, tokens or passwords.
+class FastRandom final : public Random {
+ public:
+  void fill(unsigned char* out, size_t n) override;
+};
+
 namespace ids {
 // Long-term access key id: "AKIA" + 16 of [A-Z2-7]; temporary: "ASIA" + 16. As in AWS's keys, the
 // owning account id is encoded in bits 7..46 of the first six bytes after the prefix (base32), so

@@ -149,17 +149,23 @@ std::string_view DenyReasonName(DenyReason r) {
 }
 
 std::string AccessDeniedMessage(const AuthzResult& result, const RequestContext& ctx, bool with_reason) {
+  return AccessDeniedMessage(result, ctx, DeniedMessageStyle{.with_reason = with_reason});
+}
+
+std::string AccessDeniedMessage(const AuthzResult& result, const RequestContext& ctx, const DeniedMessageStyle& style) {
   const std::string& arn = ctx.principal().arn;
-  const std::string& action = ctx.action();
+  const std::string& action = style.lowercase_action ? ctx.action_lower() : ctx.action();
   std::string m = "User: ";
   m += arn.empty() ? "anonymous" : arn;
   m += " is not authorized to perform: ";
   m += action;
   if (!ctx.resource().empty()) {
     m += " on resource: ";
+    if (style.quote_resource) m += '"';
     m += ctx.resource();
+    if (style.quote_resource) m += '"';
   }
-  if (!with_reason) return m;
+  if (!style.with_reason) return m;
   auto implicit = [&](std::string_view type) {
     m += " because no ";
     m += type;

@@ -80,4 +80,14 @@ std::string_view DenyReasonName(DenyReason r);
 std::string AccessDeniedMessage(const AuthzResult& result, const RequestContext& ctx, bool with_reason = true);
 AwsError AccessDeniedError(const AuthzResult& result, const RequestContext& ctx, bool with_reason = true);
 
+// How a service words that message. S3 (same account or organization) quotes the resource:
+// `... on resource: "arn:aws:s3:::b/k" because ...`; SQS writes the action in lower case, in both
+// places: `... perform: sqs:sendmessage on resource: ... allows the sqs:sendmessage action`.
+struct DeniedMessageStyle {
+  bool with_reason = true;
+  bool quote_resource = false;
+  bool lowercase_action = false;
+};
+std::string AccessDeniedMessage(const AuthzResult& result, const RequestContext& ctx, const DeniedMessageStyle& style);
+
 }  // namespace orgroot::policy

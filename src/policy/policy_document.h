@@ -123,7 +123,8 @@ size_t PolicySizeQuotaLimit(PolicySizeQuota q);
 // Characters of the document not counting white space outside string literals.
 size_t PolicySizeWithoutWhitespace(std::string_view document);
 // LimitExceeded (IAM) / ConstraintViolationException (Organizations) when `size` is over the quota.
-// `entity` names the user, role or group for the inline quotas.
-Status CheckPolicySize(PolicySizeQuota q, size_t size, std::string_view entity = "");
+// `entity` names the user, role or group for the inline quotas. `limit` 0 means AWS's default
+// (PolicySizeQuotaLimit); callers pass a raised or lowered quota (`--quota`) otherwise.
+Status CheckPolicySize(PolicySizeQuota q, size_t size, std::string_view entity = "", size_t limit = 0);
 
 }  // namespace orgroot::policy

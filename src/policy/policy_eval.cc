@@ -153,8 +153,8 @@ size_t PolicySizeWithoutWhitespace(std::string_view doc) {
   return n;
 }
 
-Status CheckPolicySize(PolicySizeQuota q, size_t size, std::string_view entity) {
-  const size_t limit = PolicySizeQuotaLimit(q);
+Status CheckPolicySize(PolicySizeQuota q, size_t size, std::string_view entity, size_t limit) {
+  if (limit == 0) limit = PolicySizeQuotaLimit(q);
   if (size <= limit) return OkStatus();
   const std::string lim = std::to_string(limit);
   switch (q) {

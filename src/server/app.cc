@@ -13,6 +13,7 @@
 #include "common/ids.h"
 #include "protocol/model.h"
 #include "server/authorizer.h"
+#include "server/demo.h"
 #include "server/http_server.h"
 #include "server/pipeline.h"
 #include "services/deps.h"
@@ -21,6 +22,8 @@
 #include "services/cloudtrail/cloudtrail_factory.h"
 #include "services/organizations/organizations_factory.h"
 #include "services/rootaccess/root_access_factory.h"
+#include "services/rootuser/root_password_provisioner.h"
+#include "services/rootuser/root_user.h"
 #include "services/s3/s3_factory.h"
 #include "services/sqs/sqs_factory.h"
 #include "services/sts/sts_service.h"
@@ -68,6 +71,30 @@ HttpResponse json_response(int status, const boost::json::value& v) {
   return r;
 }
 
+// EnableMFADevice: the model requires UserName, but a root user enables its own MFA device
+// without one. The requirement is lifted here for every caller; IAM's credentials service puts it
+// back, in AWS's words, for every caller that is not a root user (see docs/root-user.md).
+void let_root_enable_its_own_mfa(protocol::ModelRegistry& models) {
+  for (const auto& m : models.models()) {
+    if (m->name != "iam") continue;
+    auto it = m->shapes.find("EnableMFADeviceRequest");
+    if (it == m->shapes.end()) continue;
+    protocol::Shape& s = it->second;
+    for (auto& member : s.members)
+      if (member.name == "UserName") member.required = false;
+    std::erase(s.required, std::string("UserName"));
+  }
+}
+
+services::rootuser::Caller caller_of(const HttpRequest& req) {
+  services::rootuser::Caller c;
+  c.source_ip = req.remote_ip;
+  if (const auto* ua = req.header("User-Agent")) c.user_agent = *ua;
+  if (const auto* host = req.header("Host")) c.host = *host;
+  c.secure = req.secure_transport;
+  return c;
+}
+
 std::string trim(std::string_view s) {
   while (!s.empty() && isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -94,6 +121,8 @@ struct App::Impl {
   services::OrganizationsParts orgs;
   services::CloudTrailParts trail;
   services::RootAccessParts root_access;
+  std::unique_ptr<services::rootuser::RootPasswordProvisioner> root_provisioner;
+  std::unique_ptr<services::rootuser::RootUser> root_user;
   std::unique_ptr<services::Service> s3, sqs;
   std::unique_ptr<Authorizer> authorizer;
   std::unique_ptr<Pipeline> pipeline;
@@ -115,13 +144,36 @@ struct App::Impl {
                                  {"uptime", uptime},
                                  {"managementAccountId", boot.account_id}});
     }
+    if (root_user) {
+      services::rootuser::EndpointRequest er{req.method, std::string(path), req.body, caller_of(req)};
+      if (auto r = root_user->handle(er)) {
+        HttpResponse out = json_response(r->status, r->body);
+        if (req.method == "HEAD") out.body.clear();
+        return out;
+      }
+    }
     return json_response(404, {{"code", "NotFound"}, {"message", fmt::format("No such orgroot endpoint: {}", path)}});
+  }
+
+  // Whether the organization of `account_id` has RootCredentialsManagement enabled (accounts
+  // created then get no root credentials).
+  bool root_credentials_managed(const std::string& account_id) {
+    if (!orgs.view || !root_access.store) return false;
+    auto m = orgs.view->membership(account_id);
+    return m && root_access.store->get(m->organization_id).credentials_management;
+  }
+
+  // The management account's root has a password nobody knows from its first start on: "Forgot
+  // password" is its way in, as for any root created by Organizations.
+  void give_management_root_a_password() {
+    if (iam.root_credentials) iam.root_credentials->give_unknown_password(boot.account_id);
   }
 
   HttpResponse moto_api(HttpRequest& req, std::string_view path) {
     if (req.method == "POST" && path == "/moto-api/reset") {
       db->reset();
       services::bootstrap_management_account(*store, clock(), random, boot);
+      give_management_root_a_password();
       return json_response(200, {{"status", "ok"}});
     }
     if (req.method == "POST" && path == "/moto-api/reset-auth") {
@@ -165,6 +217,7 @@ void App::start() {
   auto reg = protocol::ModelRegistry::load_dir(models_dir);
   if (!reg) throw std::runtime_error("cannot load the service models from " + models_dir + ": " + reg.error().message);
   I.models = std::move(reg).value();
+  let_root_enable_its_own_mfa(I.models);
 
   std::string db_path = ":memory:";
   I.boot.account_id = o.account_id;
@@ -202,7 +255,16 @@ void App::start() {
       services::ServiceDeps{*I.db, *I.store, I.clock(), I.random, outcome.account_id, I.quotas,
                             o.in_memory ? std::string() : o.data_dir});
   I.iam = services::make_iam(*I.deps);
-  I.orgs = services::make_organizations(*I.deps, I.iam.provisioner);
+  // Organizations' CreateAccount provisions through IAM, then gives the new root its first
+  // credential unless the organization manages root credentials centrally (spec §1.3).
+  services::AccountProvisioner* provisioner = I.iam.provisioner;
+  if (provisioner && I.iam.root_credentials) {
+    I.root_provisioner = std::make_unique<services::rootuser::RootPasswordProvisioner>(
+        *provisioner, *I.iam.root_credentials,
+        [this](const std::string& account) { return impl_->root_credentials_managed(account); });
+    provisioner = I.root_provisioner.get();
+  }
+  I.orgs = services::make_organizations(*I.deps, provisioner);
   if (I.iam.record_key_use) I.authenticator->on_key_used(I.iam.record_key_use);
   std::vector<services::Service*> all{I.sts.get()};
   for (auto& s : I.iam.services) all.push_back(s.get());
@@ -211,6 +273,13 @@ void App::start() {
       *I.deps, I.orgs.view, [sts = I.sts.get()](const auth::Principal& p, double exp) { return sts->issue_session(p, exp); });
   for (auto& s : I.root_access.services) all.push_back(s.get());
   I.trail = services::make_cloudtrail(*I.deps);
+  if (I.iam.root_credentials) {
+    if (outcome.first_start) I.give_management_root_a_password();
+    I.root_user = std::make_unique<services::rootuser::RootUser>(
+        *I.deps, *I.iam.root_credentials,
+        [sts = I.sts.get()](const auth::Principal& p, double exp) { return sts->issue_session(p, exp); },
+        I.trail.sink);
+  }
   I.s3 = services::make_s3(*I.deps);
   I.sqs = services::make_sqs(*I.deps);
   for (auto* s : {I.trail.service.get(), I.s3.get(), I.sqs.get()})
@@ -224,6 +293,12 @@ void App::start() {
                                                        I.authorizer.get(),
                                                        I.trail.sink,
                                                        {"s3.localhost", "localhost", "s3.amazonaws.com"}});
+
+  if (o.demo)  // before listening: nobody sees a half-seeded organization
+    seed_demo_once(*I.store, DemoOptions{[this](HttpRequest& r) { return impl_->handle(r); }, &I.clock(),
+                                         {outcome.access_key_id, outcome.secret_access_key, ""},
+                                         o.in_memory ? "" : (fs::path(o.data_dir) / "demo.txt").string(),
+                                         outcome.first_start});
 
   auto [host, port] = split_listen(o.listen);
   HttpServerOptions ho;

@@ -30,6 +30,7 @@ struct AppOptions {
   std::string tls_key;
   int64_t clock_offset_seconds = 0;
   std::vector<std::pair<std::string, int64_t>> quotas;  // --quota NAME=VALUE
+  bool demo = false;  // --demo: seed the demo organization on the first start (server/demo.h)
   const Clock* clock = nullptr;  // tests: a clock of their own (not owned); nullptr = system clock
 };
 

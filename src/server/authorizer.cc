@@ -1,7 +1,5 @@
 #include "server/authorizer.h"
 
-#include <fmt/format.h>
-
 #include "services/iam/aws_policies.h"
 
 namespace orgroot::server {
@@ -110,8 +108,7 @@ Status Authorizer::authorize(const auth::Principal& who, const services::AuthzTa
   policy::PolicyPtr task;
   if (!who.task_policy_arn.empty()) {
     task = task_policy(who.task_policy_arn);
-    if (!task) return AwsError::AccessDenied(fmt::format("User: {} is not authorized to perform: {} on resource: {}",
-                                                         who.arn, target.action, target.resource));
+    if (!task) return denied(policy::AuthzResult{}, ctx, target, who);
   }
 
   policy::AuthzRequest ar;
@@ -126,7 +123,30 @@ Status Authorizer::authorize(const auth::Principal& who, const services::AuthzTa
   ar.root_exempt_from_resource_policy_deny = target.root_exempt_from_resource_policy_deny;
   auto result = policy::Authorize(ar);
   if (result.allowed) return OkStatus();
-  return policy::AccessDeniedError(result, ctx, !target.deny_without_reason);
+  return denied(result, ctx, target, who);
+}
+
+AwsError Authorizer::denied(const policy::AuthzResult& result, const policy::RequestContext& ctx,
+                            const services::AuthzTarget& target, const auth::Principal& who) {
+  policy::DeniedMessageStyle style;
+  style.with_reason = !target.deny_without_reason;
+  const std::string_view action = target.action;
+  if (action.rfind("s3:", 0) == 0) {
+    // S3 explains a denial only to callers of the bucket owner's account or organization; everyone
+    // else (anonymous callers included) reads "Access Denied".
+    const std::string& owner = ctx.resource_account();
+    bool explained = who.type != auth::PrincipalType::Anonymous && (owner.empty() || owner == who.account_id);
+    if (!explained && who.type != auth::PrincipalType::Anonymous && orgs_) {
+      auto mine = orgs_->membership(who.account_id);
+      auto theirs = mine ? orgs_->membership(owner) : std::nullopt;
+      explained = theirs && theirs->organization_id == mine->organization_id;
+    }
+    if (!explained) return AwsError::AccessDenied("Access Denied");
+    style.quote_resource = true;
+  } else if (action.rfind("sqs:", 0) == 0) {
+    style.lowercase_action = true;
+  }
+  return AwsError::AccessDenied(policy::AccessDeniedMessage(result, ctx, style));
 }
 
 }  // namespace orgroot::server

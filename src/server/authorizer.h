@@ -37,6 +37,9 @@ class Authorizer {
 
  private:
   policy::PolicyPtr compiled_resource_policy(const std::string& json, bool trust);
+  // AWS's AccessDenied for a denial, worded as the service words it (S3 and SQS have their own forms).
+  AwsError denied(const policy::AuthzResult& result, const policy::RequestContext& ctx,
+                  const services::AuthzTarget& target, const auth::Principal& who);
   // The AWS-managed task policy capping a root session (AssumeRoot), compiled once.
   policy::PolicyPtr task_policy(const std::string& arn);
 

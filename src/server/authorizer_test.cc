@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
+
 namespace orgroot::server {
 namespace {
 
@@ -18,9 +21,15 @@ const char* kFull = kAdmin;
 
 struct FakeIam : services::IdentityPolicyView {
   std::vector<policy::PolicyPtr> policies;
+  policy::PolicyPtr boundary;
+  std::vector<policy::PolicyPtr> session;
   services::IdentityPolicies policies_for(const auth::Principal& who) override {
     services::IdentityPolicies p;
-    if (who.type != auth::PrincipalType::Root) p.identity = policies;
+    if (who.type != auth::PrincipalType::Root) {
+      p.identity = policies;
+      p.permissions_boundary = boundary;
+      p.session = session;
+    }
     return p;
   }
 };
@@ -28,7 +37,9 @@ struct FakeIam : services::IdentityPolicyView {
 struct FakeOrgs : services::OrganizationView {
   std::string management = "111111111111";
   std::vector<policy::PolicyLevel> member_chain;
+  std::vector<std::string> outsiders;  // accounts in no organization
   std::optional<services::OrgMembership> membership(const std::string& a) override {
+    if (std::find(outsiders.begin(), outsiders.end(), a) != outsiders.end()) return std::nullopt;
     return services::OrgMembership{"o-abcdefghij", management, a == management, true};
   }
   std::vector<policy::PolicyLevel> scp_chain(const std::string& a) override {
@@ -232,6 +243,103 @@ TEST_F(AuthorizerTest, TrustPolicyIsTheResourcePolicyOfAssumeRoleAndScpsStillApp
                         compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"}]})",
                                 policy::PolicyKind::ServiceControl)}};
   EXPECT_FALSE(a.authorize(user("222222222222", "alice"), t, req, "us-east-1").ok());
+}
+
+}  // namespace
+}  // namespace orgroot::server
+
+namespace orgroot::server {
+namespace {
+
+const char* kDenyGetObject =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]})";
+
+// An explicit Deny in each layer beats the Allow of every other layer, worded for its layer.
+TEST_F(AuthorizerTest, ExplicitDenyInEveryLayerBeatsTheAllowsWithItsWording) {
+  const auto allow_all_scp = compile(kFull, policy::PolicyKind::ServiceControl);
+  const auto deny = [](policy::PolicyKind k) { return compile(kDenyGetObject, k); };
+  auto t = target("s3:GetObject", "arn:aws:s3:::b/k");
+  t.resource_account = "222222222222";
+  const std::string allow_resource =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:user/alice"},"Action":"s3:*","Resource":"*"}]})";
+  const std::string prefix =
+      "User: arn:aws:iam::222222222222:user/alice is not authorized to perform: s3:GetObject on resource: "
+      "\"arn:aws:s3:::b/k\" with an explicit deny in ";
+  struct Case {
+    const char* layer;
+    std::function<void()> add_deny;
+    const char* wording;
+  };
+  std::vector<Case> cases = {
+      {"identity", [&] { iam.policies.push_back(deny(policy::PolicyKind::Identity)); }, "an identity-based policy"},
+      {"boundary", [&] { iam.boundary = compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]})", policy::PolicyKind::PermissionsBoundary); },
+       "a permissions boundary"},
+      {"session", [&] { iam.session.push_back(deny(policy::PolicyKind::Session)); }, "a session policy"},
+      {"scp", [&] { orgs.member_chain.back().push_back(deny(policy::PolicyKind::ServiceControl)); },
+       "a service control policy"},
+      {"resource", [&] { t.resource_policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:user/alice"},"Action":"s3:*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*"}]})"; },
+       "a resource-based policy"},
+  };
+  for (const auto& c : cases) {
+    // Every layer allows...
+    iam.policies = {compile(kAdmin)};
+    iam.boundary = compile(kAdmin, policy::PolicyKind::PermissionsBoundary);
+    iam.session = {compile(kAdmin, policy::PolicyKind::Session)};
+    orgs.member_chain = {{allow_all_scp}, {allow_all_scp}, {allow_all_scp}};
+    t.resource_policy = allow_resource;
+    Authorizer a(&iam, &orgs, clock, nullptr);
+    EXPECT_TRUE(a.authorize(user("222222222222", "alice"), t, req, "us-east-1").ok()) << c.layer;
+    // ...until one of them denies.
+    c.add_deny();
+    Authorizer b(&iam, &orgs, clock, nullptr);
+    auto st = b.authorize(user("222222222222", "alice"), t, req, "us-east-1");
+    ASSERT_FALSE(st.ok()) << c.layer;
+    EXPECT_EQ(st.error().code, "AccessDenied") << c.layer;
+    EXPECT_EQ(st.error().message, prefix + c.wording) << c.layer;
+  }
+}
+
+TEST_F(AuthorizerTest, S3ExplainsOnlyWithinTheOwnersAccountOrOrganization) {
+  iam.policies = {compile(kAdmin)};
+  orgs.member_chain = {{compile(kFull, policy::PolicyKind::ServiceControl)}};
+  orgs.outsiders = {"999999999999"};
+  Authorizer a(&iam, &orgs, clock, nullptr);
+  auto t = target("s3:GetObject", "arn:aws:s3:::b/k");
+  t.resource_policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*"}]})";
+
+  t.resource_account = "222222222222";  // same account
+  auto same = a.authorize(user("222222222222", "alice"), t, req, "us-east-1");
+  ASSERT_FALSE(same.ok());
+  EXPECT_EQ(same.error().message,
+            "User: arn:aws:iam::222222222222:user/alice is not authorized to perform: s3:GetObject on resource: "
+            "\"arn:aws:s3:::b/k\" with an explicit deny in a resource-based policy");
+
+  auto org_member = a.authorize(user("333333333333", "carol"), t, req, "us-east-1");  // same organization
+  ASSERT_FALSE(org_member.ok());
+  EXPECT_EQ(org_member.error().message.rfind("User: arn:aws:iam::333333333333:user/carol is not authorized", 0), 0u);
+
+  auto outsider = a.authorize(user("999999999999", "eve"), t, req, "us-east-1");
+  ASSERT_FALSE(outsider.ok());
+  EXPECT_EQ(outsider.error().message, "Access Denied");
+
+  auth::Principal anonymous;
+  anonymous.type = auth::PrincipalType::Anonymous;
+  auto anon = a.authorize(anonymous, t, req, "us-east-1");
+  ASSERT_FALSE(anon.ok());
+  EXPECT_EQ(anon.error().message, "Access Denied");
+  EXPECT_EQ(anon.error().http_status, 403);
+}
+
+TEST_F(AuthorizerTest, SqsWritesTheActionInLowerCase) {
+  iam.policies.clear();
+  Authorizer a(&iam, &orgs, clock, nullptr);
+  auto t = target("sqs:SendMessage", "arn:aws:sqs:us-east-1:111111111111:q");
+  t.resource_account = "111111111111";
+  auto st = a.authorize(user("111111111111", "bob"), t, req, "us-east-1");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message,
+            "User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sqs:sendmessage on resource: "
+            "arn:aws:sqs:us-east-1:111111111111:q because no identity-based policy allows the sqs:sendmessage action");
 }
 
 }  // namespace

@@ -17,6 +17,22 @@ bool has_query_action(const HttpRequest& req) {
   return q.rfind("Action=", 0) == 0 || q.find("&Action=") != std::string_view::npos ||
          (req.method == "POST" && is_form(req));
 }
+// The query protocol's Action ("AssumeRoot") from the query string or the form body; "" if none.
+std::string_view query_action(const HttpRequest& req) {
+  auto find_in = [](std::string_view s) -> std::string_view {
+    for (size_t pos = 0; pos < s.size();) {
+      size_t amp = s.find('&', pos);
+      std::string_view kv = s.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+      if (kv.rfind("Action=", 0) == 0) return kv.substr(7);
+      if (amp == std::string_view::npos) break;
+      pos = amp + 1;
+    }
+    return {};
+  };
+  std::string_view a = find_in(req.query());
+  if (a.empty() && req.method == "POST" && is_form(req)) a = find_in(req.body);
+  return a;
+}
 // "iam", "sts", "sqs" ... from a Host such as sts.us-east-1.amazonaws.com; "" if none.
 std::string_view service_from_host(const HttpRequest& req) {
   auto h = req.header("host");
@@ -111,7 +127,18 @@ Result<auth::Authenticated> Pipeline::authenticate(const HttpRequest& req, const
 // against the model's shapes.
 Result<protocol::DecodedRequest> Pipeline::decode(const HttpRequest& req, const Route& r) const {
   switch (r.wire) {
-    case Wire::Query: return protocol::decode_query(*r.model, req);
+    case Wire::Query: {
+      // An operation the endpoint does not offer is unknown there, whatever its parameters.
+      const std::string_view action = query_action(req);
+      const std::string* host = req.header("host");
+      for (auto* s : r.services)
+        if (!action.empty() && s->find(action)) {
+          if (auto st = s->endpoint_offers(action, host ? std::string_view(*host) : std::string_view()); !st)
+            return std::move(st).error();
+          break;
+        }
+      return protocol::decode_query(*r.model, req);
+    }
     case Wire::Json: return protocol::decode_json(*r.model, req);
     case Wire::RestXml: {
       auto m = protocol::match_rest_operation(*r.model, req, deps_.s3_virtual_host_suffixes);
@@ -152,10 +179,15 @@ Status Pipeline::authorize(const HttpRequest& req, const Route& r, const auth::A
     case Wire::Query: break;
     case Wire::Json:
       e.code = "AccessDeniedException";
-      e.http_status = 400;
+      if (r.model->aws_query_compatible) {
+        // SQS over JSON answers as its query form does: 403, and AccessDenied for query-compatible SDKs.
+        e.query_code = "AccessDenied";
+      } else {
+        e.http_status = 400;
+      }
       break;
     case Wire::RestXml:
-      e.message = "Access Denied";
+      // S3: the authorizer words it ("Access Denied" outside the bucket owner's account and organization).
       break;
   }
   return e;
@@ -237,7 +269,7 @@ HttpResponse Pipeline::encode_error(const Route& r, const AwsError& e, const std
 
 // ---------------------------------------------------------------------------------------------
 HttpResponse Pipeline::handle(const HttpRequest& req) {
-  const std::string request_id = ids::uuid4(deps_.random);
+  const std::string request_id = ids::uuid4(request_ids_);
   const bool head = req.method == "HEAD";
   Route r;
   try {
@@ -276,7 +308,7 @@ HttpResponse Pipeline::handle(const HttpRequest& req) {
 }
 
 HttpResponse Pipeline::reject(const HttpRequest& headers_only, const AwsError& error) {
-  const std::string request_id = ids::uuid4(deps_.random);
+  const std::string request_id = ids::uuid4(request_ids_);
   auto routed = route(headers_only);
   Route r = routed ? std::move(routed).value() : fallback_route(headers_only);
   if (r.wire == Wire::RestXml && error.code == "RequestEntityTooLarge") {

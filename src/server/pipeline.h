@@ -74,6 +74,7 @@ class Pipeline {
   Route fallback_route(const HttpRequest& req) const;
 
   PipelineDeps deps_;
+  FastRandom request_ids_;  // request ids need to be unique, not secret
   const protocol::ServiceModel* sts_model_ = nullptr;
 };
 

@@ -1,6 +1,6 @@
 // The audit trail's input: one record per API call that passed authentication, written by the
-// pipeline's `record` step and read back through CloudTrail's LookupEvents. The CloudTrail service
-// turns these into CloudTrail's event shape.
+// pipeline's `record` step (and per root sign-in event, by services/rootuser) and read back through
+// CloudTrail's LookupEvents. The CloudTrail service turns these into CloudTrail's event shape.
 #pragma once
 
 #include <boost/json.hpp>
@@ -37,6 +37,13 @@ struct AuditCall {
   // service may add more through AuditHints.
   std::vector<std::string> recipient_accounts;
   std::vector<AuditResource> resources;
+  // Events that are not API calls: "AwsConsoleSignIn" for the root user's sign-in and password
+  // recovery (service "signin"). "" = derived from service and operation (AwsApiCall for calls
+  // through the pipeline). Console sign-in events carry their outcome in `result`
+  // ({"ConsoleLogin":"Success"}), a failure's reason in `error_message` (no error code, as AWS
+  // logs them) and `additional_event_data` ({"MFAUsed":"No", ...}).
+  std::string event_type;
+  boost::json::object additional_event_data;
 };
 
 class AuditSink {

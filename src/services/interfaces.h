@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/principal.h"
@@ -44,6 +45,31 @@ class AccountProvisioner {
                                           const std::string& management_account_id) = 0;
 };
 
+// What the root user's sign-in side (services/rootuser) asks of IAM about a root user's own
+// credentials: its login profile (IAM's "" user) and its MFA devices. The account id names the root.
+class RootUserCredentials {
+ public:
+  virtual ~RootUserCredentials() = default;
+  enum class Password {
+    None,          // no login profile: cannot sign in, cannot recover
+    RecoveryOnly,  // a login profile without a password (CreateLoginProfile in a root session)
+    Set,           // a login profile with a password (known or not)
+  };
+  virtual Password password(const std::string& account_id) = 0;
+  // Checks a sign-in password; false when there is none.
+  virtual bool verify_password(const std::string& account_id, std::string_view password) = 0;
+  // Notes a successful sign-in (the credential report's password_last_used).
+  virtual void password_used(const std::string& account_id) = 0;
+  // Sets the password, creating the login profile if there is none; PasswordResetRequired false.
+  virtual void set_password(const std::string& account_id, std::string_view password) = 0;
+  // Gives a root without a login profile one whose password is random and told to nobody: only
+  // "Forgot password" leads in (accounts created by Organizations, the management account).
+  virtual void give_unknown_password(const std::string& account_id) = 0;
+  virtual bool mfa_enabled(const std::string& account_id) = 0;
+  // Checks a code against the root's enabled MFA devices; a code is accepted once.
+  virtual bool check_mfa_code(const std::string& account_id, std::string_view code) = 0;
+};
+
 // ---- answered by Organizations -----------------------------------------------------------------
 
 struct OrgMembership {
@@ -63,6 +89,8 @@ class OrganizationView {
   virtual std::vector<policy::PolicyLevel> scp_chain(const std::string& account_id) = 0;
   virtual bool trusted_access_enabled(const std::string& service_principal) = 0;
   virtual std::vector<std::string> delegated_administrators(const std::string& service_principal) = 0;
+  // Whether a member account is ACTIVE (not closed or pending closure). Default: every account is.
+  virtual bool account_active(const std::string& account_id) { return true; }
 };
 
 // ---- server configuration both may read --------------------------------------------------------

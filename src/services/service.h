@@ -62,6 +62,10 @@ class Service {
                           const CallContext& ctx) const {
     return OkStatus();
   }
+  // Whether the endpoint the request was sent to (its Host) offers the operation at all; checked
+  // before the parameters are decoded (AssumeRoot does not exist on the global STS endpoint).
+  // Query protocol only. Default: every endpoint offers every operation.
+  virtual Status endpoint_offers(std::string_view operation, std::string_view host) const { return OkStatus(); }
   // Resources and extra recipient accounts for the audit record of a call (optional).
   virtual void audit_hints(std::string_view operation, const boost::json::object& params,
                            const boost::json::value& result, const CallContext& ctx,

@@ -36,6 +36,7 @@ void Db::migrate(std::string_view component, const std::vector<std::string_view>
 }
 
 void Db::reset() {
+  for (auto& l : before_reset_listeners_) l();
   {
     std::lock_guard lk(mu_);
     std::vector<std::string> tables;
@@ -55,5 +56,7 @@ void Db::reset() {
 }
 
 void Db::on_reset(std::function<void()> listener) { reset_listeners_.push_back(std::move(listener)); }
+
+void Db::before_reset(std::function<void()> listener) { before_reset_listeners_.push_back(std::move(listener)); }
 
 }  // namespace orgroot::store

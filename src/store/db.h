@@ -49,11 +49,14 @@ class Db {
   // (caches) to forget what it holds. moto's /moto-api/reset.
   void reset();
   void on_reset(std::function<void()> listener);
+  // Called before reset() takes the lock: a component with writes in flight settles them first.
+  void before_reset(std::function<void()> listener);
 
  private:
   std::mutex mu_;
   Database db_;
   std::vector<std::function<void()>> reset_listeners_;
+  std::vector<std::function<void()>> before_reset_listeners_;
 };
 
 }  // namespace orgroot::store

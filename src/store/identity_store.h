@@ -51,6 +51,8 @@ class IdentityStore {
 
   virtual void put_account(const AccountRecord& a) = 0;
   virtual std::optional<AccountRecord> get_account(const std::string& account_id) = 0;
+  // The account whose root user has this email address (compared case-insensitively).
+  virtual std::optional<AccountRecord> find_account_by_email(const std::string& email) = 0;
 
   virtual void put_user(const UserRecord& u) = 0;
   virtual std::optional<UserRecord> get_user(const std::string& account_id, const std::string& user_name) = 0;

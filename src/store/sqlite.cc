@@ -81,7 +81,14 @@ Database::Database(const std::string& path) {
 }
 
 Database::~Database() {
+  cache_.clear();  // statements are finalized before the connection closes
   if (db_) sqlite3_close_v2(db_);
+}
+
+Statement& Database::cached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) it = cache_.emplace(sql, Statement(db_, sql)).first;
+  return it->second;
 }
 
 void Database::exec(std::string_view sql) {

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace orgroot::store {
@@ -68,11 +69,15 @@ class Database {
 
   void exec(std::string_view sql);
   Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+  // A statement prepared once per connection and kept: for hot paths. The caller resets it before
+  // binding and after use. Not for concurrent use (callers hold the Db lock).
+  Statement& cached(const std::string& sql);
   int64_t changes() const { return sqlite3_changes64(db_); }
   sqlite3* raw() { return db_; }
 
  private:
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, Statement> cache_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() was called.

@@ -4,6 +4,21 @@
 
 namespace orgroot::store {
 
+namespace {
+// Hot paths (authorization reads a user's attachments, STS writes a session per call): the
+// statement is prepared once per connection and reset around each use, under the Db lock.
+template <typename F>
+auto with_cached(Database& db, const std::string& sql, F&& f) {
+  Statement& st = db.cached(sql);
+  st.reset();
+  struct ResetAfter {
+    Statement& s;
+    ~ResetAfter() { s.reset(); }
+  } guard{st};
+  return f(st);
+}
+}  // namespace
+
 SqliteIdentityStore::SqliteIdentityStore(Db& db) : db_(db) {
   db_.migrate("identity", identity_schema_migrations());
   db_.on_reset([this] { forget_cached(); });
@@ -33,6 +48,17 @@ std::optional<AccountRecord> SqliteIdentityStore::get_account(const std::string&
   return db_.run([&](Database& db) -> std::optional<AccountRecord> {
     auto st = db.prepare("SELECT account_id, name, email, created_at FROM accounts WHERE account_id=?");
     st.bind(1, account_id);
+    if (!st.step()) return std::nullopt;
+    return AccountRecord{st.text(0), st.text(1), st.text(2), st.f64(3)};
+  });
+}
+
+std::optional<AccountRecord> SqliteIdentityStore::find_account_by_email(const std::string& email) {
+  return db_.run([&](Database& db) -> std::optional<AccountRecord> {
+    auto st = db.prepare(
+        "SELECT account_id, name, email, created_at FROM accounts WHERE email=? COLLATE NOCASE "
+        "ORDER BY created_at, account_id LIMIT 1");
+    st.bind(1, email);
     if (!st.step()) return std::nullopt;
     return AccountRecord{st.text(0), st.text(1), st.text(2), st.f64(3)};
   });
@@ -216,17 +242,19 @@ void SqliteIdentityStore::delete_access_key(const std::string& access_key_id) {
 
 void SqliteIdentityStore::put_session(const SessionRecord& s) {
   db_.run([&](Database& db) {
-    db.prepare(
-          "INSERT OR REPLACE INTO sessions(access_key_id, secret, session_token, account_id, expiration, created_at, "
-          "principal_json) VALUES(?,?,?,?,?,?,?)")
-        .bind(1, s.access_key_id)
-        .bind(2, s.secret)
-        .bind(3, s.session_token)
-        .bind(4, s.account_id)
-        .bind(5, s.expiration)
-        .bind(6, s.created_at)
-        .bind(7, s.principal_json)
-        .run();
+    with_cached(db,
+                "INSERT OR REPLACE INTO sessions(access_key_id, secret, session_token, account_id, expiration, "
+                "created_at, principal_json) VALUES(?,?,?,?,?,?,?)",
+                [&](Statement& st) {
+                  st.bind(1, s.access_key_id)
+                      .bind(2, s.secret)
+                      .bind(3, s.session_token)
+                      .bind(4, s.account_id)
+                      .bind(5, s.expiration)
+                      .bind(6, s.created_at)
+                      .bind(7, s.principal_json)
+                      .run();
+                });
   });
   std::unique_lock lk(cache_mu_);
   session_cache_[s.access_key_id] = std::make_shared<const SessionRecord>(s);
@@ -267,12 +295,14 @@ void SqliteIdentityStore::attach_user_policy(const std::string& account_id, cons
 std::vector<std::string> SqliteIdentityStore::user_policy_arns(const std::string& account_id,
                                                                const std::string& user_name) {
   return db_.run([&](Database& db) {
-    auto st = db.prepare(
-        "SELECT policy_arn FROM user_policy_attachments WHERE account_id=? AND user_name=? ORDER BY policy_arn");
-    st.bind(1, account_id).bind(2, user_name);
-    std::vector<std::string> out;
-    while (st.step()) out.push_back(st.text(0));
-    return out;
+    return with_cached(
+        db, "SELECT policy_arn FROM user_policy_attachments WHERE account_id=? AND user_name=? ORDER BY policy_arn",
+        [&](Statement& st) {
+          st.bind(1, account_id).bind(2, user_name);
+          std::vector<std::string> out;
+          while (st.step()) out.push_back(st.text(0));
+          return out;
+        });
   });
 }
 

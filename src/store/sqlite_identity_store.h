@@ -20,6 +20,7 @@ class SqliteIdentityStore final : public IdentityStore {
 
   void put_account(const AccountRecord& a) override;
   std::optional<AccountRecord> get_account(const std::string& account_id) override;
+  std::optional<AccountRecord> find_account_by_email(const std::string& email) override;
   void put_user(const UserRecord& u) override;
   std::optional<UserRecord> get_user(const std::string& account_id, const std::string& user_name) override;
   std::vector<UserRecord> list_users(const std::string& account_id) override;

@@ -75,6 +75,43 @@ TEST(SqliteIdentityStore, KeyStatusUpdateIsSeenThroughTheCache) {
   EXPECT_EQ(s.get_access_key("AKIAROOTROOTROOTROOT")->status, "Inactive");
 }
 
+TEST(SqliteIdentityStore, RenameUserMovesKeysAndAttachmentsAndRefreshesTheCaches) {
+  Db db(":memory:");
+  SqliteIdentityStore s(db);
+  const std::string a = "111111111111";
+  s.put_account({a, "a", "a@example.com", 1.0});
+  s.put_user({a, "bob", "AIDABOBBOBBOBBOBBOBBO", "/", "arn:aws:iam::111111111111:user/bob", 1.0});
+  s.put_user({a, "carol", "AIDACAROLCAROLCAROLCA", "/", "arn:aws:iam::111111111111:user/carol", 1.0});
+  s.put_access_key({"AKIABOBBOBBOBBOBBOB1", "x", a, "bob", "Active", 1.0});
+  s.put_access_key({"AKIACAROLCAROLCAROL1", "y", a, "carol", "Active", 1.0});
+  s.attach_user_policy(a, "bob", "arn:aws:iam::aws:policy/ReadOnlyAccess");
+  // Warm every cache the authentication path reads.
+  ASSERT_EQ(s.get_access_key("AKIABOBBOBBOBBOBBOB1")->user_name, "bob");
+  ASSERT_TRUE(s.get_user(a, "bob"));
+
+  UserRecord renamed{a, "Robert", "AIDABOBBOBBOBBOBBOBBO", "/ops/", "arn:aws:iam::111111111111:user/ops/Robert", 1.0};
+  s.rename_user(a, "BOB", renamed);  // the old name matches case-insensitively
+
+  EXPECT_FALSE(s.get_user(a, "bob"));
+  auto u = s.get_user(a, "robert");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->user_name, "Robert");
+  EXPECT_EQ(u->arn, "arn:aws:iam::111111111111:user/ops/Robert");
+  EXPECT_EQ(u->user_id, "AIDABOBBOBBOBBOBBOBBO");  // the user keeps its id
+  auto k = s.get_access_key("AKIABOBBOBBOBBOBBOB1");
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->user_name, "Robert");
+  EXPECT_EQ(k->secret, "x");
+  EXPECT_EQ(s.list_access_keys(a, "robert").size(), 1u);
+  EXPECT_TRUE(s.list_access_keys(a, "bob").empty());
+  EXPECT_EQ(s.user_policy_arns(a, "Robert"), std::vector<std::string>{"arn:aws:iam::aws:policy/ReadOnlyAccess"});
+  EXPECT_TRUE(s.user_policy_arns(a, "bob").empty());
+  EXPECT_EQ(s.users_with_policy(a, "arn:aws:iam::aws:policy/ReadOnlyAccess"), std::vector<std::string>{"Robert"});
+  // Nobody else moved.
+  EXPECT_EQ(s.get_access_key("AKIACAROLCAROLCAROL1")->user_name, "carol");
+  EXPECT_EQ(s.list_users(a).size(), 2u);
+}
+
 TEST(Db, RefusesANewerSchema) {
   std::string path = temp_db("newer.db");
   {

@@ -157,7 +157,7 @@ class Server:
                  account_id: Optional[str] = None, admin: Optional[Creds] | str = "generate",
                  admin_via_env: bool = False, compat: Optional[str] = None,
                  extra_args: Iterable[str] = (), env: Optional[Mapping[str, str]] = None,
-                 port: Optional[int] = None):
+                 port: Optional[int] = None, demo: bool = False):
         require_binary()
         self._own_data_dir = data_dir is None
         self.data_dir = Path(tempfile.mkdtemp(prefix="orgroot-e2e-data-")) if data_dir is None \
@@ -172,6 +172,7 @@ class Server:
         self.admin_via_env = admin_via_env
         self.compat = compat
         self.extra_args = list(extra_args)
+        self.demo = demo  # --demo: the demo organization of docs/walkthrough.md
         self.extra_env = dict(env or {})
         self.port = port or free_port()
         self.proc: Optional[subprocess.Popen] = None
@@ -199,6 +200,8 @@ class Server:
                      "--admin-secret-access-key", self._admin.secret_access_key]
         if self.compat:
             args += ["--compat", self.compat]
+        if self.demo:
+            args.append("--demo")
         return args + self.extra_args
 
     def process_env(self) -> dict[str, str]:
@@ -219,7 +222,8 @@ class Server:
         self.proc = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL,
                                      stdout=self._log_file, stderr=subprocess.STDOUT,
                                      env=self.process_env(), start_new_session=True)
-        self.wait_healthy()
+        # --demo seeds its organization before it listens.
+        self.wait_healthy(self.START_TIMEOUT * 3 if self.demo else self.START_TIMEOUT)
         return self
 
     def wait_healthy(self, timeout: float = START_TIMEOUT) -> dict:
@@ -337,6 +341,30 @@ class Server:
     def signed(self, *args: Any, **kw: Any) -> "RawResponse":
         kw.setdefault("creds", self.admin)
         return signed_request(self.endpoint, *args, **kw)
+
+    # -- --demo ----------------------------------------------------------------------------
+    @property
+    def demo_file(self) -> Path:
+        return self.data_dir / "demo.txt"
+
+    def demo_secrets(self) -> dict[str, dict[str, str]]:
+        """DIR/demo.txt of a --demo server: section name -> its keys."""
+        cp = configparser.ConfigParser(interpolation=None)
+        with open(self.demo_file, encoding="utf-8") as f:
+            cp.read_file(f)
+        return {name: dict(cp[name]) for name in cp.sections()}
+
+    def root_call(self, method: str, path: str, body: Optional[Mapping[str, Any]] = None
+                  ) -> tuple[int, Any]:
+        """The root user's unsigned JSON endpoints (/_orgroot/root/..., /_orgroot/mailbox/...):
+        (HTTP status, decoded JSON body or None)."""
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        status, _, raw = http_request(self.port, method, path, body=data, headers=headers)
+        try:
+            return status, json.loads(raw) if raw.strip() else None
+        except ValueError:
+            return status, raw.decode(errors="replace")
 
 
 # ---------------------------------------------------------------------------------------

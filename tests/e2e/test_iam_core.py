@@ -479,5 +479,144 @@ class AssumeRoleTest(IamCase):
         self.assertClientError(lambda: self.iam.get_user(UserName="in-member"), "NoSuchEntity", 404)
 
 
+
+class UserRenameTest(IamCase):
+    """UpdateUser NewUserName/NewPath carries every credential, membership and policy along."""
+
+    def test_rename_carries_everything_and_keys_keep_working(self):
+        from test_iam_credentials import make_certificate, two_codes
+
+        old, new, group = uniq("ren-old"), uniq("ren-new"), uniq("ren-grp")
+        boundary = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        u = self.iam.create_user(UserName=old, Path="/eng/", PermissionsBoundary=boundary,
+                                 Tags=[{"Key": "team", "Value": "red"}])["User"]
+        self.iam.create_login_profile(UserName=old, Password="Rename-Passw0rd-1")
+        key = self.iam.create_access_key(UserName=old)["AccessKey"]
+        creds = Creds(key["AccessKeyId"], key["SecretAccessKey"])
+        dev = self.iam.create_virtual_mfa_device(VirtualMFADeviceName=f"{old}-phone")["VirtualMFADevice"]
+        c1, c2 = two_codes(dev["Base32StringSeed"])
+        self.iam.enable_mfa_device(UserName=old, SerialNumber=dev["SerialNumber"], AuthenticationCode1=c1,
+                                   AuthenticationCode2=c2)
+        cert = self.iam.upload_signing_certificate(UserName=old, CertificateBody=make_certificate(old))["Certificate"]
+        self.iam.create_group(GroupName=group)
+        self.iam.add_user_to_group(GroupName=group, UserName=old)
+        self.iam.attach_user_policy(UserName=old, PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+        self.iam.put_user_policy(UserName=old, PolicyName="inline", PolicyDocument=json.dumps(ALLOW_ALL))
+
+        # The user's own key works, and its policies allow it to read IAM (caches warm).
+        as_user = self.server.client("iam", creds)
+        self.assertEqual(self.server.client("sts", creds).get_caller_identity()["Arn"],
+                         f"arn:aws:iam::{ACCT}:user/eng/{old}")
+        self.assertEqual(as_user.get_user()["User"]["UserName"], old)
+
+        self.iam.update_user(UserName=old, NewUserName=new, NewPath="/ops/")
+
+        new_arn = f"arn:aws:iam::{ACCT}:user/ops/{new}"
+        got = self.iam.get_user(UserName=new)["User"]
+        self.assertEqual((got["Arn"], got["Path"], got["UserId"]), (new_arn, "/ops/", u["UserId"]))
+        self.assertEqual(got["PermissionsBoundary"]["PermissionsBoundaryArn"], boundary)
+        self.assertEqual(got["Tags"], [{"Key": "team", "Value": "red"}])
+        msg = f"The user with name {old} cannot be found."
+        self.assertClientError(lambda: self.iam.get_user(UserName=old), "NoSuchEntity", 404, msg)
+        self.assertClientError(lambda: self.iam.list_access_keys(UserName=old), "NoSuchEntity", 404, msg)
+        self.assertClientError(lambda: self.iam.get_login_profile(UserName=old), "NoSuchEntity", 404)
+
+        self.assertEqual(self.iam.get_login_profile(UserName=new)["LoginProfile"]["UserName"], new)
+        keys = self.iam.list_access_keys(UserName=new)["AccessKeyMetadata"]
+        self.assertEqual([(k["AccessKeyId"], k["UserName"]) for k in keys], [(creds.access_key_id, new)])
+        mfa = self.iam.list_mfa_devices(UserName=new)["MFADevices"]
+        self.assertEqual([(d["SerialNumber"], d["UserName"]) for d in mfa], [(dev["SerialNumber"], new)])
+        certs = self.iam.list_signing_certificates(UserName=new)["Certificates"]
+        self.assertEqual([(c["CertificateId"], c["UserName"]) for c in certs], [(cert["CertificateId"], new)])
+        self.assertEqual([g["GroupName"] for g in self.iam.list_groups_for_user(UserName=new)["Groups"]], [group])
+        self.assertEqual([x["UserName"] for x in self.iam.get_group(GroupName=group)["Users"]], [new])
+        self.assertEqual([p["PolicyName"] for p in self.iam.list_attached_user_policies(UserName=new)["AttachedPolicies"]],
+                         ["IAMReadOnlyAccess"])
+        self.assertEqual(self.iam.list_user_policies(UserName=new)["PolicyNames"], ["inline"])
+
+        # The same key signs as the renamed user, and its (moved) policies still authorize it.
+        self.assertEqual(self.server.client("sts", creds).get_caller_identity()["Arn"], new_arn)
+        me = as_user.get_user()["User"]
+        self.assertEqual((me["UserName"], me["Arn"]), (new, new_arn))
+        used = self.iam.get_access_key_last_used(AccessKeyId=creds.access_key_id)
+        self.assertEqual(used["UserName"], new)
+
+        # Renaming onto an existing name (case-insensitively) is refused and changes nothing.
+        other = uniq("ren-taken")
+        self.iam.create_user(UserName=other)
+        self.assertClientError(lambda: self.iam.update_user(UserName=new, NewUserName=other.upper(), NewPath="/x/"),
+                               "EntityAlreadyExists", 409, f"User with name {other.upper()} already exists.")
+        self.assertEqual(self.iam.get_user(UserName=new)["User"]["Arn"], new_arn)
+        self.assertEqual(self.iam.list_access_keys(UserName=other)["AccessKeyMetadata"], [])
+        self.assertEqual(self.server.client("sts", creds).get_caller_identity()["Arn"], new_arn)
+        res = self.server.aws("iam", "update-user", "--user-name", new, "--new-user-name", other)
+        self.assertCliError(res, "EntityAlreadyExists", "UpdateUser", f"User with name {other} already exists.")
+
+        # Clean up through the new name only.
+        self.iam.delete_login_profile(UserName=new)
+        self.iam.deactivate_mfa_device(UserName=new, SerialNumber=dev["SerialNumber"])
+        self.iam.delete_virtual_mfa_device(SerialNumber=dev["SerialNumber"])
+        self.iam.delete_signing_certificate(UserName=new, CertificateId=cert["CertificateId"])
+        self.iam.delete_access_key(UserName=new, AccessKeyId=creds.access_key_id)
+        self.iam.remove_user_from_group(GroupName=group, UserName=new)
+        self.iam.detach_user_policy(UserName=new, PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+        self.iam.delete_user_policy(UserName=new, PolicyName="inline")
+        self.iam.delete_user(UserName=new)
+        self.assertClientError(lambda: self.server.client("sts", creds).get_caller_identity(),
+                               "InvalidClientTokenId", 403)
+
+
+
+class QuotaFlagsTest(IamCase):
+    """`orgroot server --quota NAME=VALUE` raises and lowers IAM and Organizations quotas."""
+
+    server_kwargs = {"extra_args": ["--quota", "UsersQuota=3",                     # lowered from 5000
+                                    "--quota", "AttachedPoliciesPerUserQuota=12",  # raised from 10
+                                    "--quota", "organizations.ou-depth=6",         # raised from 5
+                                    "--quota", "organizations.scps-per-target=1"]}  # lowered from 5
+
+    def test_iam_and_organizations_quotas(self):
+        # IAM, lowered: admin plus two users, then LimitExceeded with the limit in force.
+        self.iam.create_user(UserName="q-one")
+        self.iam.create_user(UserName="q-two")
+        self.assertClientError(lambda: self.iam.create_user(UserName="q-three"), "LimitExceeded", 409,
+                               "Cannot exceed quota for UsersPerAccount: 3")
+        self.assertClientError(lambda: self.iam.get_user(UserName="q-three"), "NoSuchEntity", 404)
+        summary = self.iam.get_account_summary()["SummaryMap"]
+        self.assertEqual((summary["Users"], summary["UsersQuota"]), (3, 3))
+        self.assertEqual(summary["AttachedPoliciesPerUserQuota"], 12)
+        res = self.server.aws("iam", "create-user", "--user-name", "q-cli")
+        self.assertCliError(res, "LimitExceeded", "CreateUser", "Cannot exceed quota for UsersPerAccount: 3")
+
+        # IAM, raised: twelve managed policies on one user, the thirteenth refused.
+        arns = [self.iam.create_policy(PolicyName=f"q-pol-{i}", PolicyDocument=json.dumps(ALLOW_S3))["Policy"]["Arn"]
+                for i in range(13)]
+        for arn in arns[:12]:
+            self.iam.attach_user_policy(UserName="q-one", PolicyArn=arn)
+        self.assertClientError(lambda: self.iam.attach_user_policy(UserName="q-one", PolicyArn=arns[12]),
+                               "LimitExceeded", 409, "Cannot exceed quota for PoliciesPerUser: 12")
+        self.assertEqual(len(self.iam.list_attached_user_policies(UserName="q-one")["AttachedPolicies"]), 12)
+
+        # Organizations, raised: OUs six levels deep, not seven.
+        org = self.server.client("organizations")
+        org.create_organization(FeatureSet="ALL")
+        parent = org.list_roots()["Roots"][0]["Id"]
+        for depth in range(1, 7):
+            parent = org.create_organizational_unit(ParentId=parent, Name=f"level-{depth}")["OrganizationalUnit"]["Id"]
+        err = self.assertClientError(lambda: org.create_organizational_unit(ParentId=parent, Name="level-7"),
+                                     "ConstraintViolationException", 400,
+                                     "You attempted to create an OU tree that is too many levels deep.")
+        self.assertEqual(err.response.get("Reason"), "OU_DEPTH_LIMIT_EXCEEDED")
+
+        # Organizations, lowered: one SCP per target, and FullAWSAccess is already on the root.
+        root = org.list_roots()["Roots"][0]["Id"]
+        org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+        scp = org.create_policy(Name="q-scp", Description="", Type="SERVICE_CONTROL_POLICY",
+                                Content=json.dumps(ALLOW_ALL))["Policy"]["PolicySummary"]["Id"]
+        err = self.assertClientError(lambda: org.attach_policy(PolicyId=scp, TargetId=root),
+                                     "ConstraintViolationException", 400)
+        self.assertEqual(err.response.get("Reason"), "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED")
+
+
 if __name__ == "__main__":
     unittest.main()

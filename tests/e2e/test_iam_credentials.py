@@ -364,9 +364,10 @@ class IamCredentialsTest(ServerTestCase):
         self.assertEqual(m["UsersQuota"], 5000)
         self.assertEqual(m["AccessKeysPerUserQuota"], 2)
         self.assertGreaterEqual(m["Users"], 1)  # admin
-        for flag in ("AccountMFAEnabled", "AccountAccessKeysPresent", "AccountPasswordPresent",
-                     "AccountSigningCertificatesPresent"):
+        for flag in ("AccountMFAEnabled", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent"):
             self.assertEqual(m[flag], 0, flag)
+        # The management root has a password from the first start (one nobody knows, docs/root-user.md).
+        self.assertEqual(m["AccountPasswordPresent"], 1)
         r = self.server.aws("iam", "get-account-summary")
         self.assertEqual(r.json["SummaryMap"]["UsersQuota"], 5000)
 
@@ -410,6 +411,11 @@ class RootSessionCredentialsTest(ServerTestCase):
         orgs = cls.server.client("organizations")
         try:
             orgs.create_organization(FeatureSet="ALL")
+            orgs.enable_aws_service_access(ServicePrincipal="iam.amazonaws.com")
+            iam = cls.server.client("iam")
+            iam.enable_organizations_root_credentials_management()
+            iam.enable_organizations_root_sessions()
+            # Created while root credentials are managed centrally: its root has no credentials.
             st = orgs.create_account(Email="member@example.com", AccountName="member")["CreateAccountStatus"]
             for _ in range(100):
                 if st["State"] != "IN_PROGRESS":
@@ -417,10 +423,6 @@ class RootSessionCredentialsTest(ServerTestCase):
                 time.sleep(0.05)
                 st = orgs.describe_create_account_status(CreateAccountRequestId=st["Id"])["CreateAccountStatus"]
             cls.member = st["AccountId"]
-            orgs.enable_aws_service_access(ServicePrincipal="iam.amazonaws.com")
-            iam = cls.server.client("iam")
-            iam.enable_organizations_root_credentials_management()
-            iam.enable_organizations_root_sessions()
             cls.root_iam("IAMAuditRootUserCredentials")
             cls.available = True
         except (ClientError, KeyError) as e:

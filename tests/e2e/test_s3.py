@@ -191,14 +191,18 @@ class S3Test(ServerTestCase):
         b = self.make_bucket("e2e-locked")
         s3.put_object(Bucket=b, Key="secret", Body=b"s")
         s3.put_bucket_policy(Bucket=b, Policy=DENY_ALL(b))
-        for call in (lambda: s3.get_object(Bucket=b, Key="secret"),
-                     lambda: s3.put_object(Bucket=b, Key="x", Body=b"x"),
-                     lambda: s3.list_objects_v2(Bucket=b),
-                     lambda: s3.get_bucket_policy(Bucket=b),
-                     lambda: s3.put_bucket_policy(Bucket=b, Policy=DENY_ALL(b)),
-                     lambda: s3.delete_bucket_policy(Bucket=b),
-                     lambda: s3.delete_bucket(Bucket=b)):
-            self.assertClientError(call, "AccessDenied", 403, "Access Denied")
+        # Same account: S3 explains the denial (resource in quotes).
+        for call, action, resource in (
+                (lambda: s3.get_object(Bucket=b, Key="secret"), "s3:GetObject", f"{b}/secret"),
+                (lambda: s3.put_object(Bucket=b, Key="x", Body=b"x"), "s3:PutObject", f"{b}/x"),
+                (lambda: s3.list_objects_v2(Bucket=b), "s3:ListBucket", b),
+                (lambda: s3.get_bucket_policy(Bucket=b), "s3:GetBucketPolicy", b),
+                (lambda: s3.put_bucket_policy(Bucket=b, Policy=DENY_ALL(b)), "s3:PutBucketPolicy", b),
+                (lambda: s3.delete_bucket_policy(Bucket=b), "s3:DeleteBucketPolicy", b),
+                (lambda: s3.delete_bucket(Bucket=b), "s3:DeleteBucket", b)):
+            self.assertClientError(call, "AccessDenied", 403,
+                                   f"User: {self.server.admin_arn} is not authorized to perform: {action} on resource: "
+                                   f'"arn:aws:s3:::{resource}" with an explicit deny in a resource-based policy')
         self.assertClientError(lambda: s3.head_object(Bucket=b, Key="secret"), "403", 403)
         # ListBuckets is not a bucket action: the admin still sees the bucket.
         self.assertIn(b, [x["Name"] for x in s3.list_buckets()["Buckets"]])
@@ -260,10 +264,12 @@ class S3Test(ServerTestCase):
         self.assertCliError(r, "NoSuchBucketPolicy", "GetBucketPolicy", "The bucket policy does not exist")
         r = aws("s3api", "put-bucket-policy", "--bucket", "e2e-cli", "--policy", DENY_ALL("e2e-cli"))
         self.assertEqual(r.returncode, 0, str(r))
+        denied = (f"User: {self.server.admin_arn} is not authorized to perform: {{}} on resource: "
+                  f'"arn:aws:s3:::{{}}" with an explicit deny in a resource-based policy')
         r = aws("s3api", "get-object", "--bucket", "e2e-cli", "--key", "small.txt", os.devnull)
-        self.assertCliError(r, "AccessDenied", "GetObject", "Access Denied")
+        self.assertCliError(r, "AccessDenied", "GetObject", denied.format("s3:GetObject", "e2e-cli/small.txt"))
         r = aws("s3api", "delete-bucket-policy", "--bucket", "e2e-cli")
-        self.assertCliError(r, "AccessDenied", "DeleteBucketPolicy", "Access Denied")
+        self.assertCliError(r, "AccessDenied", "DeleteBucketPolicy", denied.format("s3:DeleteBucketPolicy", "e2e-cli"))
         r = aws("s3api", "put-bucket-policy", "--bucket", "e2e-cli", "--policy", "{}")
         self.assertCliError(r, "AccessDenied", "PutBucketPolicy")
         r = aws("s3api", "create-bucket", "--bucket", "Bad_Name")

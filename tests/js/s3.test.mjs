@@ -135,12 +135,22 @@ describe('S3 with @aws-sdk/client-s3', () => {
     await s3().send(new CreateBucketCommand({ Bucket: 'js-locked' }));
     await s3().send(new PutObjectCommand({ Bucket: 'js-locked', Key: 'k', Body: 'secret' }));
     await s3().send(new PutBucketPolicyCommand({ Bucket: 'js-locked', Policy: denyAll('js-locked') }));
-    const denied = { name: 'AccessDenied', status: 403, message: 'Access Denied' };
-    await expectServiceError(s3().send(new GetObjectCommand({ Bucket: 'js-locked', Key: 'k' })), denied, assert);
-    await expectServiceError(s3().send(new ListObjectsV2Command({ Bucket: 'js-locked' })), denied, assert);
-    await expectServiceError(s3().send(new GetBucketPolicyCommand({ Bucket: 'js-locked' })), denied, assert);
+    // Same account: S3 explains the denial, the resource in quotes.
+    const denied = (action, resource) => ({
+      name: 'AccessDenied',
+      status: 403,
+      message: `User: ${server.adminArn} is not authorized to perform: ${action} on resource: ` +
+        `"arn:aws:s3:::${resource}" with an explicit deny in a resource-based policy`,
+    });
+    await expectServiceError(s3().send(new GetObjectCommand({ Bucket: 'js-locked', Key: 'k' })),
+      denied('s3:GetObject', 'js-locked/k'), assert);
+    await expectServiceError(s3().send(new ListObjectsV2Command({ Bucket: 'js-locked' })),
+      denied('s3:ListBucket', 'js-locked'), assert);
+    await expectServiceError(s3().send(new GetBucketPolicyCommand({ Bucket: 'js-locked' })),
+      denied('s3:GetBucketPolicy', 'js-locked'), assert);
     await expectServiceError(s3().send(new PutBucketPolicyCommand({ Bucket: 'js-locked', Policy: denyAll('js-locked') })),
-      denied, assert);
-    await expectServiceError(s3().send(new DeleteBucketPolicyCommand({ Bucket: 'js-locked' })), denied, assert);
+      denied('s3:PutBucketPolicy', 'js-locked'), assert);
+    await expectServiceError(s3().send(new DeleteBucketPolicyCommand({ Bucket: 'js-locked' })),
+      denied('s3:DeleteBucketPolicy', 'js-locked'), assert);
   });
 });

@@ -12,16 +12,6 @@ namespace json = boost::json;
 using auth::Principal;
 using auth::PrincipalType;
 
-class CountingRandom final : public Random {
- public:
-  void fill(unsigned char* out, size_t n) override {
-    for (size_t i = 0; i < n; ++i) out[i] = static_cast<unsigned char>(next_++ * 37 + 11);
-  }
-
- private:
-  unsigned next_ = 0;
-};
-
 constexpr double kT0 = 1760000000;
 const std::string kA = "111111111111";
 const std::string kB = "222222222222";
@@ -41,8 +31,7 @@ class TrailTest : public ::testing::Test {
  protected:
   store::Db db{":memory:"};
   store::SqliteIdentityStore identity{db};
-  CountingRandom random;
-  EventStore events{db, &identity, random};
+  EventStore events{db, &identity};
   CloudTrailService service{events};
 
   void record(const Principal& p, const std::string& service_name, const std::string& op, double t,
@@ -319,7 +308,7 @@ TEST_F(TrailTest, SurvivesReopen) {
   std::remove(path.c_str());
   {
     store::Db file(path);
-    EventStore s(file, nullptr, random);
+    EventStore s(file, nullptr);
     AuditCall c;
     c.event_time = kT0;
     c.service = "iam";
@@ -329,7 +318,7 @@ TEST_F(TrailTest, SurvivesReopen) {
     s.record(c);
   }
   store::Db file(path);
-  EventStore s(file, nullptr, random);
+  EventStore s(file, nullptr);
   EventQuery q;
   q.account_id = kA;
   auto rows = s.lookup(q);

@@ -124,6 +124,17 @@ std::string event_type(std::string_view service, std::string_view op) {
   return "AwsApiCall";
 }
 
+std::string event_type(const AuditCall& c) {
+  if (!c.event_type.empty()) return c.event_type;
+  return event_type(c.service, c.operation);
+}
+
+namespace {
+bool is_console_sign_in(const AuditCall& c) { return event_type(c) == "AwsConsoleSignIn"; }
+// Sign-in events fail with a message only ("Failed authentication"); API calls with a code.
+bool failed(const AuditCall& c) { return !c.error_code.empty() || !c.error_message.empty(); }
+}  // namespace
+
 std::string lookup_username(const auth::Principal& p) {
   switch (p.type) {
     case auth::PrincipalType::Root: return "root";
@@ -223,7 +234,7 @@ json::object user_identity(const auth::Principal& p, double session_created) {
 }
 
 json::value request_parameters(const AuditCall& c) {
-  if (event_type(c.service, c.operation) == "AwsConsoleSignIn") return nullptr;
+  if (is_console_sign_in(c)) return nullptr;
   json::object out = convert_object(c.params, Convert{}, true);
   if (c.service == "s3") {
     if (auto it = out.find("bucket"); it != out.end()) {
@@ -238,13 +249,13 @@ json::value request_parameters(const AuditCall& c) {
 }
 
 json::value response_elements(const AuditCall& c) {
-  if (!c.error_code.empty() && event_type(c.service, c.operation) != "AwsConsoleSignIn") return nullptr;
-  if (event_type(c.service, c.operation) == "AwsConsoleSignIn") {
-    if (c.operation == "ConsoleLogin")
-      return json::object{{"ConsoleLogin", c.error_code.empty() ? "Success" : "Failure"}};
-    if (c.result.is_object()) return convert_object(c.result.get_object(), Convert{false, false}, true);
-    return nullptr;
+  if (is_console_sign_in(c)) {
+    // {"ConsoleLogin":"Success"}, {"PasswordRecoveryRequested":"Failure"}, ... unless given.
+    if (c.result.is_object() && !c.result.get_object().empty())
+      return convert_object(c.result.get_object(), Convert{false, false}, true);
+    return json::object{{c.operation, failed(c) ? "Failure" : "Success"}};
   }
+  if (!c.error_code.empty()) return nullptr;
   if (is_sts_credentials_call(c) || (c.service == "iam" && starts_with(c.operation, "Create"))) {
     if (!c.result.is_object() || c.result.get_object().empty()) return nullptr;
     return convert_object(c.result.get_object(), Convert{true, true}, true);
@@ -281,7 +292,8 @@ std::vector<AuditResource> record_resources(const AuditCall& c) {
 
 json::object build_record(const RecordInput& in) {
   const AuditCall& c = *in.call;
-  const std::string type = event_type(c.service, c.operation);
+  const std::string type = event_type(c);
+  const bool sign_in = type == "AwsConsoleSignIn";
   json::object r;
   r.reserve(24);
   r["eventVersion"] = kEventVersion;
@@ -292,13 +304,17 @@ json::object build_record(const RecordInput& in) {
   r["awsRegion"] = c.region;
   r["sourceIPAddress"] = c.source_ip;
   r["userAgent"] = c.user_agent;
-  if (!c.error_code.empty()) {
+  if (sign_in && failed(c)) {
+    r["errorMessage"] = c.error_message.empty() ? c.error_code : c.error_message;
+  } else if (!c.error_code.empty()) {
     r["errorCode"] = c.error_code;
     if (!c.error_message.empty()) r["errorMessage"] = c.error_message;
   }
   r["requestParameters"] = request_parameters(c);
   r["responseElements"] = response_elements(c);
-  if (type == "AwsConsoleSignIn" && !c.params.empty())
+  if (sign_in && !c.additional_event_data.empty())
+    r["additionalEventData"] = convert_object(c.additional_event_data, Convert{false, false}, true);
+  else if (sign_in && !c.params.empty())
     r["additionalEventData"] = convert_object(c.params, Convert{false, false}, true);
   r["requestID"] = c.request_id;
   r["eventID"] = in.event_id;

@@ -22,6 +22,8 @@ bool is_read_only(std::string_view operation);
 std::string event_source(std::string_view service);
 // AwsConsoleSignIn for the sign-in path's events, else AwsApiCall.
 std::string event_type(std::string_view service, std::string_view operation);
+// The call's own AuditCall.event_type when set, else the above.
+std::string event_type(const AuditCall& call);
 // The name LookupEvents reports as Username: the IAM user name, the role session name, "root";
 // empty for anonymous callers.
 std::string lookup_username(const auth::Principal& p);

@@ -292,6 +292,46 @@ TEST(Record, ConsoleSignInEvents) {
   EXPECT_EQ(event_type("signin", "PasswordRecoveryCompleted"), "AwsConsoleSignIn");
 }
 
+TEST(Record, RootSignInFailureAndRecovery) {
+  // What services/rootuser records: a Root identity without a key, a failure message without a
+  // code, and its own additionalEventData.
+  Principal root;
+  root.type = PrincipalType::Root;
+  root.account_id = "222222222222";
+  root.arn = "arn:aws:iam::222222222222:root";
+  root.user_id = "222222222222";
+  auto c = call_of(root, "signin", "ConsoleLogin");
+  c.event_type = "AwsConsoleSignIn";
+  c.error_message = "Failed authentication";
+  c.additional_event_data = {{"LoginTo", "http://localhost/_orgroot/console/"}, {"MFAUsed", "No"}};
+  c.params["Ignored"] = "x";
+  auto r = record_of(c);
+  EXPECT_FALSE(r.contains("errorCode"));
+  EXPECT_EQ(r.at("errorMessage"), "Failed authentication");
+  EXPECT_EQ(json::serialize(r.at("responseElements")), R"({"ConsoleLogin":"Failure"})");
+  EXPECT_EQ(json::serialize(r.at("additionalEventData")),
+            R"({"LoginTo":"http://localhost/_orgroot/console/","MFAUsed":"No"})");
+  EXPECT_EQ(json::serialize(r.at("userIdentity")),
+            R"({"type":"Root","principalId":"222222222222","arn":"arn:aws:iam::222222222222:root",)"
+            R"("accountId":"222222222222"})");
+  EXPECT_EQ(r.at("eventType"), "AwsConsoleSignIn");
+  EXPECT_EQ(r.at("readOnly"), false);
+  EXPECT_FALSE(r.contains("resources"));
+
+  auto asked = call_of(root, "signin", "PasswordRecoveryRequested");
+  asked.event_type = "AwsConsoleSignIn";
+  auto a = record_of(asked);
+  EXPECT_EQ(json::serialize(a.at("responseElements")), R"({"PasswordRecoveryRequested":"Success"})");
+  EXPECT_FALSE(a.contains("errorMessage"));
+  EXPECT_FALSE(a.contains("additionalEventData"));
+  EXPECT_EQ(event_type(asked), "AwsConsoleSignIn");
+  // An explicit event type wins over the derived one; without one, API calls stay AwsApiCall.
+  auto api = call_of(root, "iam", "CreateAccessKey");
+  EXPECT_EQ(event_type(api), "AwsApiCall");
+  api.event_type = "AwsConsoleSignIn";
+  EXPECT_EQ(event_type(api), "AwsConsoleSignIn");
+}
+
 TEST(Format, StsExpirationAndResourceNames) {
   EXPECT_EQ(sts_expiration(1729890431), "Oct 25, 2024, 9:07:11 PM");
   EXPECT_EQ(sts_expiration(1704067200), "Jan 1, 2024, 12:00:00 AM");

@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include <spdlog/spdlog.h>
+
 #include "services/cloudtrail/event_record.h"
 
 namespace orgroot::services::cloudtrail {
 
 namespace json = boost::json;
 
-void migrate(store::Db& db) {
-  db.migrate("cloudtrail", {
+const std::vector<std::string_view>& migrations() {
+  static const std::vector<std::string_view> m = {
       R"(CREATE TABLE cloudtrail_events(
            seq INTEGER PRIMARY KEY AUTOINCREMENT,
            account_id TEXT NOT NULL,
@@ -39,20 +41,62 @@ void migrate(store::Db& db) {
          CREATE INDEX cloudtrail_resources_by_name ON cloudtrail_event_resources(account_id, resource_name);
          CREATE INDEX cloudtrail_resources_by_arn ON cloudtrail_event_resources(account_id, resource_arn);
          CREATE INDEX cloudtrail_resources_by_type ON cloudtrail_event_resources(account_id, resource_type);)",
-  });
+      // 2: fewer B-trees to write per event. One covering index answers every attribute lookup
+      // (newest first, filtered on the index alone); the resources move into the event row, and
+      // the resource lookups into one WITHOUT ROWID table.
+      R"(DROP INDEX cloudtrail_events_by_id;
+         DROP INDEX cloudtrail_events_by_time;
+         DROP INDEX cloudtrail_events_by_name;
+         DROP INDEX cloudtrail_events_by_user;
+         DROP INDEX cloudtrail_events_by_key;
+         DROP INDEX cloudtrail_events_by_source;
+         DROP INDEX cloudtrail_events_by_read_only;
+         CREATE INDEX cloudtrail_events_lookup ON cloudtrail_events(
+           account_id, event_time DESC, seq DESC, event_name, event_source, username, access_key_id, read_only, event_id);
+         ALTER TABLE cloudtrail_events ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';
+         UPDATE cloudtrail_events SET resources = (
+           SELECT json_group_array(json_array(resource_type, resource_name))
+           FROM (SELECT resource_type, resource_name FROM cloudtrail_event_resources r
+                 WHERE r.seq = cloudtrail_events.seq ORDER BY r.rowid))
+         WHERE seq IN (SELECT seq FROM cloudtrail_event_resources);
+         CREATE TABLE cloudtrail_event_keys(
+           account_id TEXT NOT NULL,
+           kind INTEGER NOT NULL,
+           value TEXT NOT NULL,
+           seq INTEGER NOT NULL,
+           PRIMARY KEY(account_id, kind, value, seq)) WITHOUT ROWID;
+         INSERT OR IGNORE INTO cloudtrail_event_keys SELECT account_id, 1, resource_type, seq FROM cloudtrail_event_resources;
+         INSERT OR IGNORE INTO cloudtrail_event_keys SELECT account_id, 2, resource_name, seq FROM cloudtrail_event_resources;
+         INSERT OR IGNORE INTO cloudtrail_event_keys SELECT account_id, 2, resource_arn, seq FROM cloudtrail_event_resources;
+         DROP TABLE cloudtrail_event_resources;)",
+  };
+  return m;
 }
 
-EventStore::EventStore(store::Db& db, store::IdentityStore* identity, Random& random)
-    : db_(db), identity_(identity), random_(random) {
+void migrate(store::Db& db) { db.migrate("cloudtrail", migrations()); }
+
+namespace {
+// Kinds of cloudtrail_event_keys rows: what LookupEvents' resource attributes search.
+constexpr int kKeyResourceType = 1;
+constexpr int kKeyResourceName = 2;  // the short name and, when it differs, the ARN
+// Beyond this many rows waiting for the writer, every recorder waits for its commit (back-pressure).
+constexpr size_t kMaxQueuedRows = 4096;
+}  // namespace
+
+EventStore::EventStore(store::Db& db, store::IdentityStore* identity) : db_(db), identity_(identity) {
   migrate(db_);
-  db_.run([&](store::Database& d) {
-    insert_event_.emplace(d.prepare(
-        "INSERT INTO cloudtrail_events(account_id, event_id, event_time, event_name, event_source, username, "
-        "access_key_id, read_only, record) VALUES(?,?,?,?,?,?,?,?,?)"));
-    insert_resource_.emplace(d.prepare(
-        "INSERT INTO cloudtrail_event_resources(seq, account_id, resource_type, resource_name, resource_arn) "
-        "VALUES(?,?,?,?,?)"));
-  });
+  // moto's reset wipes the tables: what is still queued must not come back afterwards.
+  db_.before_reset([this] { flush(); });
+  writer_ = std::thread([this] { writer_loop(); });
+}
+
+EventStore::~EventStore() {
+  {
+    std::lock_guard lk(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
 }
 
 void EventStore::record(const AuditCall& call) {
@@ -63,61 +107,122 @@ void EventStore::record(const AuditCall& call) {
       recipients.push_back(a);
   if (recipients.empty()) return;
 
-  double session_created = 0;
-  if (identity_ && call.principal.temporary && !call.principal.access_key_id.empty())
+  double session_created = call.principal.issued_at;
+  if (session_created == 0 && identity_ && call.principal.temporary && !call.principal.access_key_id.empty())
     if (auto s = identity_->get_session(call.principal.access_key_id)) session_created = s->created_at;
 
-  const std::string shared = recipients.size() > 1 ? ids::uuid4(random_) : std::string();
-  const std::string source = event_source(call.service);
-  const std::string username = lookup_username(call.principal);
+  // Event ids need to be unique, not secret.
+  FastRandom ids_random;
+  const std::string shared = recipients.size() > 1 ? ids::uuid4(ids_random) : std::string();
   const bool read_only = is_read_only(call.operation);
-  const double when = std::floor(call.event_time);
   const auto resources = record_resources(call);
 
-  struct Row {
-    std::string event_id;
-    std::string text;
-  };
+  json::array resource_pairs;
+  std::vector<std::pair<int, std::string>> keys;
+  for (const auto& r : resources) {
+    std::string name = resource_name(r.arn);
+    resource_pairs.push_back(json::array{json::string(r.type), json::string(name)});
+    keys.emplace_back(kKeyResourceType, r.type);
+    if (name != r.arn) keys.emplace_back(kKeyResourceName, r.arn);
+    keys.emplace_back(kKeyResourceName, std::move(name));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+
   std::vector<Row> rows;
   rows.reserve(recipients.size());
   RecordInput in{&call, {}, {}, shared, session_created};
   for (const auto& acct : recipients) {
-    in.event_id = ids::uuid4(random_);
+    in.event_id = ids::uuid4(ids_random);
     in.recipient_account = acct;
-    rows.push_back({in.event_id, json::serialize(build_record(in))});
+    Row row;
+    row.account_id = acct;
+    row.event_id = in.event_id;
+    row.event_time = std::floor(call.event_time);
+    row.event_name = call.operation;
+    row.event_source = event_source(call.service);
+    row.username = lookup_username(call.principal);
+    row.access_key_id = call.principal.access_key_id;
+    row.read_only = read_only;
+    row.record = json::serialize(build_record(in));
+    row.resources = json::serialize(resource_pairs);
+    row.keys = keys;
+    rows.push_back(std::move(row));
   }
 
+  std::unique_lock lk(mu_);
+  for (auto& r : rows) queue_.push_back(std::move(r));
+  const uint64_t ticket = ++queued_;
+  work_cv_.notify_one();
+  // Read-only calls do not wait for their record, unless the writer has fallen far behind.
+  if (read_only && queue_.size() < kMaxQueuedRows) return;
+  done_cv_.wait(lk, [&] { return committed_ >= ticket; });
+}
+
+void EventStore::flush() {
+  std::unique_lock lk(mu_);
+  const uint64_t ticket = queued_;
+  done_cv_.wait(lk, [&] { return committed_ >= ticket; });
+}
+
+void EventStore::writer_loop() {
+  std::vector<Row> batch;
+  std::unique_lock lk(mu_);
+  for (;;) {
+    work_cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty() && stopping_) return;
+    batch.swap(queue_);
+    const uint64_t upto = queued_;
+    lk.unlock();
+    try {
+      write_batch(batch);
+    } catch (const std::exception& e) {
+      // The trail must not take the server down; the rows of this batch are lost and said so.
+      spdlog::error("audit trail: {} events not written: {}", batch.size(), e.what());
+    }
+    batch.clear();
+    lk.lock();
+    committed_ = upto;
+    done_cv_.notify_all();
+  }
+}
+
+void EventStore::write_batch(std::vector<Row>& rows) {
   db_.transaction([&](store::Database& d) {
-    for (size_t i = 0; i < recipients.size(); ++i) {
-      auto& ins = *insert_event_;
+    auto& ins = d.cached(
+        "INSERT INTO cloudtrail_events(account_id, event_id, event_time, event_name, event_source, username, "
+        "access_key_id, read_only, record, resources) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    auto& key = d.cached("INSERT OR IGNORE INTO cloudtrail_event_keys(account_id, kind, value, seq) VALUES(?,?,?,?)");
+    for (const auto& r : rows) {
       ins.reset();
-      ins.bind(1, recipients[i])
-          .bind(2, rows[i].event_id)
-          .bind(3, when)
-          .bind(4, call.operation)
-          .bind(5, source)
-          .bind(6, username)
-          .bind(7, call.principal.access_key_id)
-          .bind(8, read_only)
-          .bind(9, rows[i].text);
+      ins.bind(1, r.account_id)
+          .bind(2, r.event_id)
+          .bind(3, r.event_time)
+          .bind(4, r.event_name)
+          .bind(5, r.event_source)
+          .bind(6, r.username)
+          .bind(7, r.access_key_id)
+          .bind(8, r.read_only)
+          .bind(9, r.record)
+          .bind(10, r.resources);
       ins.run();
       ins.reset();
       const int64_t seq = sqlite3_last_insert_rowid(d.raw());
-      for (const auto& r : resources) {
-        auto& rs = *insert_resource_;
-        rs.reset();
-        rs.bind(1, seq).bind(2, recipients[i]).bind(3, r.type).bind(4, resource_name(r.arn)).bind(5, r.arn);
-        rs.run();
-        rs.reset();
+      for (const auto& [kind, value] : r.keys) {
+        key.reset();
+        key.bind(1, r.account_id).bind(2, static_cast<int64_t>(kind)).bind(3, value).bind(4, seq);
+        key.run();
+        key.reset();
       }
     }
   });
 }
 
 std::vector<StoredEvent> EventStore::lookup(const EventQuery& q) {
+  flush();  // what this reader (or anyone) recorded before must be visible
   std::string sql =
-      "SELECT seq, event_id, event_time, event_name, event_source, username, access_key_id, read_only, record "
-      "FROM cloudtrail_events WHERE account_id=?1";
+      "SELECT seq, event_id, event_time, event_name, event_source, username, access_key_id, read_only, record, "
+      "resources FROM cloudtrail_events WHERE account_id=?1";
   switch (q.key) {
     case LookupKey::None: break;
     case LookupKey::EventId: sql += " AND event_id=?2"; break;
@@ -127,11 +232,10 @@ std::vector<StoredEvent> EventStore::lookup(const EventQuery& q) {
     case LookupKey::EventSource: sql += " AND event_source=?2"; break;
     case LookupKey::AccessKeyId: sql += " AND access_key_id=?2"; break;
     case LookupKey::ResourceType:
-      sql += " AND seq IN (SELECT seq FROM cloudtrail_event_resources WHERE account_id=?1 AND resource_type=?2)";
+      sql += " AND seq IN (SELECT seq FROM cloudtrail_event_keys WHERE account_id=?1 AND kind=1 AND value=?2)";
       break;
     case LookupKey::ResourceName:
-      sql += " AND seq IN (SELECT seq FROM cloudtrail_event_resources WHERE account_id=?1 AND "
-             "(resource_name=?2 OR resource_arn=?2))";
+      sql += " AND seq IN (SELECT seq FROM cloudtrail_event_keys WHERE account_id=?1 AND kind=2 AND value=?2)";
       break;
   }
   if (q.start_time) sql += " AND event_time>=?3";
@@ -159,15 +263,12 @@ std::vector<StoredEvent> EventStore::lookup(const EventQuery& q) {
       e.access_key_id = st.text(6);
       e.read_only = st.i64(7) != 0;
       e.record = st.text(8);
-      out.push_back(std::move(e));
-    }
-    if (!out.empty()) {
-      auto rs = d.prepare("SELECT resource_type, resource_name FROM cloudtrail_event_resources WHERE seq=? ORDER BY rowid");
-      for (auto& e : out) {
-        rs.bind(1, e.seq);
-        while (rs.step()) e.resources.emplace_back(rs.text(0), rs.text(1));
-        rs.reset();
+      auto pairs = json::parse(st.text(9));
+      for (const auto& p : pairs.as_array()) {
+        const auto& a = p.as_array();
+        e.resources.emplace_back(std::string(a.at(0).as_string()), std::string(a.at(1).as_string()));
       }
+      out.push_back(std::move(e));
     }
     return out;
   });

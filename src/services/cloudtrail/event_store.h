@@ -1,10 +1,20 @@
 // The audit trail's store: CloudTrail event records in the shared SQLite database, one row per
 // (event, recipient account), and the AuditSink the pipeline records every call into.
+//
+// Records are committed by one writer thread in batches (group commit), off the request threads:
+// a call that changes something waits until its record is committed (so the record of an
+// acknowledged write survives kill -9); a read-only call does not wait, and its record is
+// committed within milliseconds. Every lookup first waits for what was recorded before it, so
+// readers always see their own calls.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -15,6 +25,8 @@
 
 namespace orgroot::services::cloudtrail {
 
+// The "cloudtrail" component's schema migrations, and applying them.
+const std::vector<std::string_view>& migrations();
 void migrate(store::Db& db);
 
 struct StoredEvent {
@@ -45,20 +57,51 @@ struct EventQuery {
 class EventStore final : public AuditSink {
  public:
   // identity (optional) tells the issue time of temporary credentials (sessionContext.creationDate).
-  EventStore(store::Db& db, store::IdentityStore* identity, Random& random);
+  EventStore(store::Db& db, store::IdentityStore* identity);
+  // Commits everything still queued, then stops the writer.
+  ~EventStore() override;
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
 
-  // One transaction: one row per recipient account, plus the resources of each.
+  // Builds the records (one per recipient account) on the calling thread and queues them; returns
+  // once they are committed unless the call was read-only.
   void record(const AuditCall& call) override;
+  // Returns once everything recorded before the call is committed.
+  void flush();
   // Newest first; at most limit + 1 rows so the caller can tell whether a next page exists.
   std::vector<StoredEvent> lookup(const EventQuery& q);
 
  private:
+  // One row of cloudtrail_events, ready to insert.
+  struct Row {
+    std::string account_id;
+    std::string event_id;
+    double event_time = 0;
+    std::string event_name;
+    std::string event_source;
+    std::string username;
+    std::string access_key_id;
+    bool read_only = false;
+    std::string record;
+    std::string resources;  // JSON [[type, name], ...]
+    std::vector<std::pair<int, std::string>> keys;  // (kind, value) for resource lookups
+  };
+
+  void writer_loop();
+  void write_batch(std::vector<Row>& rows);
+
   store::Db& db_;
   store::IdentityStore* identity_;
-  Random& random_;
-  // Prepared once, used under the Db lock only.
-  std::optional<store::Statement> insert_event_;
-  std::optional<store::Statement> insert_resource_;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;  // the writer waits for rows
+  std::condition_variable done_cv_;  // recorders and flushers wait for commits
+  std::vector<Row> queue_;
+  uint64_t queued_ = 0;     // tickets handed out (one per record() call)
+  uint64_t committed_ = 0;  // every ticket up to this one is committed
+  uint64_t epoch_ = 0;      // bumped by Db::reset: rows queued before it are dropped
+  bool stopping_ = false;
+  std::thread writer_;
 };
 
 }  // namespace orgroot::services::cloudtrail

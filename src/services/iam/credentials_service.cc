@@ -134,6 +134,16 @@ AuthzTarget CredentialsService::authz_target(std::string_view operation, const j
   return t;
 }
 
+Status CredentialsService::precheck(std::string_view operation, const json::object& params,
+                                   const CallContext& ctx) const {
+  if (operation == "EnableMFADevice" && ctx.principal.type != auth::PrincipalType::Root &&
+      param_str(params, "UserName").empty())
+    return AwsError::ValidationError(
+        "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be "
+        "null");
+  return OkStatus();
+}
+
 // ---- access keys ---------------------------------------------------------------------------
 
 void CredentialsService::register_access_keys() {

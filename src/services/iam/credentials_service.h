@@ -23,6 +23,10 @@ class CredentialsService final : public Service {
   std::string_view name() const override { return "iam"; }
   AuthzTarget authz_target(std::string_view operation, const boost::json::object& params,
                            const CallContext& ctx) const override;
+  // EnableMFADevice without UserName: a root user's own device; anyone else gets the model's
+  // ValidationError (the server lifts the model's requirement for the root user's sake).
+  Status precheck(std::string_view operation, const boost::json::object& params,
+                  const CallContext& ctx) const override;
 
   // The authenticator's hook for every request signed with a long-term key: memory only.
   void record_key_use(const std::string& access_key_id, std::string_view service, std::string_view region);

@@ -239,6 +239,20 @@ bool CredentialsStore::delete_login_profile(const std::string& account, const st
   });
 }
 
+void CredentialsStore::rename_user(const std::string& account, const std::string& old_name,
+                                   const std::string& new_name) {
+  if (old_name.empty() || new_name.empty()) return;  // "" is the root user, never renamed
+  db_.transaction([&](store::Database& db) {
+    for (const char* table : {"iam_login_profiles", "iam_password_history", "iam_mfa_devices",
+                              "iam_signing_certificates"})
+      db.prepare(std::string("UPDATE ") + table + " SET user_name=? WHERE account_id=? AND user_name=?")
+          .bind(1, new_name)
+          .bind(2, account)
+          .bind(3, old_name)
+          .run();
+  });
+}
+
 std::vector<std::string> CredentialsStore::password_history(const std::string& account, const std::string& user,
                                                             size_t n) {
   return db_.run([&](store::Database& db) {

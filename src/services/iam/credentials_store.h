@@ -76,6 +76,10 @@ struct CredentialReportRecord {
   std::string content;
 };
 
+// The stored hash of a password nobody knows (an account's root as Organizations creates it): a
+// password is present, and no password verifies against it.
+inline constexpr std::string_view kUnknownPasswordHash = "unknown";
+
 // PBKDF2-HMAC-SHA256 with a random 16-byte salt: "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>".
 std::string hash_password(std::string_view password);
 bool verify_password_hash(std::string_view stored, std::string_view password);
@@ -100,6 +104,10 @@ class CredentialsStore {
                             double at);
   // Checks a sign-in password (false for a recovery profile, which has none).
   bool verify_login_password(const std::string& account, const std::string& user, std::string_view password);
+
+  // Moves the user's login profile, password history, MFA assignments and signing certificates to
+  // a new name (UpdateUser NewUserName), in one transaction.
+  void rename_user(const std::string& account, const std::string& old_name, const std::string& new_name);
 
   // ---- password policy ----
   std::optional<PasswordPolicyRecord> get_password_policy(const std::string& account);

@@ -3,6 +3,7 @@
 #include "services/iam/aws_policies.h"
 #include "services/iam/credentials_service.h"
 #include "services/iam/iam_service.h"
+#include "services/iam/root_user_credentials.h"
 #include "services/sts/sts_service.h"
 
 namespace orgroot::services {
@@ -32,6 +33,17 @@ IamParts make_iam(ServiceDeps& deps) {
           return "Cannot delete entity, must delete signing certificates first.";
         return std::nullopt;
       });
+  // UpdateUser's new name carries the user's login profile, password history, MFA devices and
+  // signing certificates along.
+  iam_core->on_user_renamed([c = credentials.get()](const std::string& account, const std::string& old_name,
+                                                     const std::string& new_name) {
+    c->store().rename_user(account, old_name, new_name);
+  });
+  // The root user's sign-in side asks about the root's own login profile and MFA devices.
+  auto root_credentials =
+      std::make_shared<iam::IamRootUserCredentials>(credentials->store(), deps.clock);
+  parts.root_credentials = root_credentials.get();
+  parts.owned.push_back(std::move(root_credentials));
   parts.services.push_back(std::move(credentials));
   return parts;
 }

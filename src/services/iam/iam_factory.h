@@ -18,6 +18,7 @@ struct IamParts {
   std::vector<std::unique_ptr<Service>> services;  // each answers some IAM operations (name() "iam")
   IdentityPolicyView* identity_policies = nullptr;  // owned by one of `services` (or by `owned`)
   AccountProvisioner* provisioner = nullptr;
+  RootUserCredentials* root_credentials = nullptr;  // the root user's login profile and MFA (owned)
   std::vector<std::shared_ptr<void>> owned;         // anything else that must live as long
   // Called by the authenticator for every request signed with a long-term key (AKIA...), for
   // GetAccessKeyLastUsed. Must be cheap: it runs on the request path.

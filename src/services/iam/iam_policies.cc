@@ -5,11 +5,17 @@
 #include <cmath>
 
 #include "policy/policy_document.h"
+#include "services/iam/iam_quotas.h"
 #include "services/iam/iam_service.h"
 
 namespace orgroot::services::iam {
 
 namespace {
+Status check_managed_policy_size(const Quotas& quotas, const std::string& doc) {
+  return policy::CheckPolicySize(
+      policy::PolicySizeQuota::ManagedPolicy, policy::PolicySizeWithoutWhitespace(doc), "",
+      policy_size_limit(quotas, kQuotaManagedPolicySize, policy::PolicySizeQuota::ManagedPolicy));
+}
 AwsError policy_not_found(const std::string& arn) {
   return AwsError::NoSuchEntity(fmt::format("Policy {} was not found.", arn));
 }
@@ -57,14 +63,12 @@ OperationResult IamService::create_policy(CallContext& c, const boost::json::obj
   std::string doc = param_str(p, "PolicyDocument");
   auto compiled = policy::CompilePolicy(doc, {.kind = policy::PolicyKind::Identity, .managed = true});
   if (!compiled) return std::move(compiled).error();
-  if (auto s = policy::CheckPolicySize(policy::PolicySizeQuota::ManagedPolicy, policy::PolicySizeWithoutWhitespace(doc));
-      !s)
-    return std::move(s).error();
+  if (auto s = check_managed_policy_size(deps_.quotas, doc); !s) return std::move(s).error();
   for (const auto& existing : store_.list_policies(account))
     if (strcasecmp(existing.policy_name.c_str(), r.policy_name.c_str()) == 0)
       return AwsError::EntityAlreadyExists(
           fmt::format("A policy called {} already exists. Duplicate names are not allowed.", r.policy_name));
-  int64_t quota = deps_.quotas.get("PoliciesPerAccount", 1500);
+  int64_t quota = deps_.quotas.get(kQuotaPolicies, 1500);
   if (static_cast<int64_t>(store_.list_policies(account).size()) >= quota)
     return AwsError::LimitExceeded(fmt::format("Cannot exceed quota for PoliciesPerAccount: {}", quota));
   auto tags = read_tags(p, account, kPolicy, "", "TagsPerPolicy");
@@ -156,10 +160,8 @@ OperationResult IamService::create_policy_version(CallContext& c, const boost::j
   std::string doc = param_str(p, "PolicyDocument");
   auto compiled = policy::CompilePolicy(doc, {.kind = policy::PolicyKind::Identity, .managed = true});
   if (!compiled) return std::move(compiled).error();
-  if (auto s = policy::CheckPolicySize(policy::PolicySizeQuota::ManagedPolicy, policy::PolicySizeWithoutWhitespace(doc));
-      !s)
-    return std::move(s).error();
-  int64_t quota = deps_.quotas.get("VersionsPerPolicy", 5);
+  if (auto s = check_managed_policy_size(deps_.quotas, doc); !s) return std::move(s).error();
+  int64_t quota = deps_.quotas.get(kQuotaVersionsPerPolicy, 5);
   if (static_cast<int64_t>(store_.list_versions(arn).size()) >= quota)
     return AwsError::LimitExceeded(fmt::format(
         "A managed policy can have up to {} versions. Before you create a new version, you must delete an existing "
@@ -363,10 +365,14 @@ OperationResult IamService::attach(CallContext& c, const boost::json::object& p,
   if (!v || !v->attachable) return not_attachable(arn);
   auto current = attached_arns(account, kind, *name);
   if (std::find(current.begin(), current.end(), arn) != current.end()) return boost::json::value(empty());
-  const char* quota_name = kind == kUser ? "PoliciesPerUser" : kind == kGroup ? "PoliciesPerGroup" : "PoliciesPerRole";
+  // AWS names the quota PoliciesPerUser / PoliciesPerGroup / PoliciesPerRole in its message.
+  const char* aws_name = kind == kUser ? "PoliciesPerUser" : kind == kGroup ? "PoliciesPerGroup" : "PoliciesPerRole";
+  const char* quota_name = kind == kUser    ? kQuotaPoliciesPerUser
+                           : kind == kGroup ? kQuotaPoliciesPerGroup
+                                            : kQuotaPoliciesPerRole;
   int64_t quota = deps_.quotas.get(quota_name, kind == kRole ? 20 : 10);
   if (static_cast<int64_t>(current.size()) >= quota)
-    return AwsError::LimitExceeded(fmt::format("Cannot exceed quota for {}: {}", quota_name, quota));
+    return AwsError::LimitExceeded(fmt::format("Cannot exceed quota for {}: {}", aws_name, quota));
   if (kind == kUser) deps_.identity.attach_user_policy(account, *name, arn);
   else store_.attach(account, kind, *name, arn);
   changed();
@@ -419,7 +425,11 @@ OperationResult IamService::put_inline(CallContext& c, const boost::json::object
   auto quota = kind == kUser ? policy::PolicySizeQuota::UserInline
                : kind == kGroup ? policy::PolicySizeQuota::GroupInline
                                 : policy::PolicySizeQuota::RoleInline;
-  if (auto s = policy::CheckPolicySize(quota, total, *name); !s) return std::move(s).error();
+  const char* quota_name = kind == kUser    ? kQuotaUserPolicySize
+                           : kind == kGroup ? kQuotaGroupPolicySize
+                                            : kQuotaRolePolicySize;
+  if (auto s = policy::CheckPolicySize(quota, total, *name, policy_size_limit(deps_.quotas, quota_name, quota)); !s)
+    return std::move(s).error();
   store_.put_inline(account, kind, *name, policy_name, doc);
   changed();
   return boost::json::value(empty());

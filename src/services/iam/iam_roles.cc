@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "policy/policy_document.h"
+#include "services/iam/iam_quotas.h"
 #include "services/iam/iam_service.h"
 
 namespace orgroot::services::iam {
@@ -50,7 +51,9 @@ boost::json::object IamService::role_json(const RoleRecord& r, bool full) {
 Status IamService::check_trust_policy(const std::string& doc) {
   auto compiled = policy::CompilePolicy(doc, {.kind = policy::PolicyKind::Trust});
   if (!compiled) return std::move(compiled).error();
-  auto size = policy::CheckPolicySize(policy::PolicySizeQuota::RoleTrust, policy::PolicySizeWithoutWhitespace(doc));
+  const size_t limit = policy_size_limit(deps_.quotas, kQuotaTrustPolicySize, policy::PolicySizeQuota::RoleTrust);
+  auto size = policy::CheckPolicySize(policy::PolicySizeQuota::RoleTrust, policy::PolicySizeWithoutWhitespace(doc), "",
+                                      limit);
   if (!size) return std::move(size).error();
   return OkStatus();
 }
@@ -75,7 +78,7 @@ OperationResult IamService::create_role(CallContext& c, const boost::json::objec
   }
   auto tags = read_tags(p, account, kRole, "", "TagsPerRole");
   if (!tags) return std::move(tags).error();
-  int64_t quota = deps_.quotas.get("RolesPerAccount", 1000);
+  int64_t quota = deps_.quotas.get(kQuotaRoles, 1000);
   if (static_cast<int64_t>(store_.list_roles(account).size()) >= quota)
     return AwsError::LimitExceeded(fmt::format("Cannot exceed quota for RolesPerAccount: {}", quota));
   r.role_id = ids::unique_id(deps_.random, "AROA");

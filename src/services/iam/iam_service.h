@@ -68,6 +68,10 @@ class IamService final : public Service,
   void on_user_deleted(std::function<void(const std::string& account, const std::string& user)> f) {
     user_deleted_.push_back(std::move(f));
   }
+  // Called after UpdateUser renamed a user (the credentials service moves its rows to the new name).
+  using UserRenamed =
+      std::function<void(const std::string& account, const std::string& old_name, const std::string& new_name)>;
+  void on_user_renamed(UserRenamed f) { user_renamed_.push_back(std::move(f)); }
 
   IamStore& store() { return store_; }
 
@@ -169,6 +173,7 @@ class IamService final : public Service,
   IamStore store_;
   std::vector<UserDeleteCheck> delete_checks_;
   std::vector<std::function<void(const std::string&, const std::string&)>> user_deleted_;
+  std::vector<UserRenamed> user_renamed_;
   std::atomic<uint64_t> generation_{0};
   std::mutex cache_mu_;
   std::unordered_map<std::string, policy::PolicyPtr> compiled_;  // kind + document -> compiled

@@ -149,6 +149,18 @@ std::vector<std::string> strings(Statement& st) {
   while (st.step()) out.push_back(st.text(0));
   return out;
 }
+// Hot-path reads (every authorized request asks for a principal's policies): the statement is
+// prepared once per connection and reset around each use. Runs under the Db lock like any other.
+template <typename F>
+auto with_cached(Database& db, const std::string& sql, F&& f) {
+  Statement& st = db.cached(sql);
+  st.reset();
+  struct ResetAfter {
+    Statement& s;
+    ~ResetAfter() { s.reset(); }
+  } guard{st};
+  return f(st);
+}
 int64_t seq_now() {
   static std::atomic<int64_t> n{0};
   return ++n + std::chrono::duration_cast<std::chrono::microseconds>(
@@ -171,10 +183,12 @@ bool IamStore::insert_group(const GroupRecord& g) {
 }
 std::optional<GroupRecord> IamStore::get_group(const std::string& account, const std::string& name) {
   return db_.run([&](Database& db) -> std::optional<GroupRecord> {
-    auto st = db.prepare(std::string("SELECT ") + kGroupCols + " FROM iam_groups WHERE account_id=? AND group_name=?");
-    st.bind(1, account).bind(2, name);
-    if (!st.step()) return std::nullopt;
-    return read_group(st);
+    static const std::string sql = std::string("SELECT ") + kGroupCols + " FROM iam_groups WHERE account_id=? AND group_name=?";
+    return with_cached(db, sql, [&](Statement& st) -> std::optional<GroupRecord> {
+      st.bind(1, account).bind(2, name);
+      if (!st.step()) return std::nullopt;
+      return read_group(st);
+    });
   });
 }
 std::vector<GroupRecord> IamStore::list_groups(const std::string& account) {
@@ -229,11 +243,14 @@ std::vector<std::string> IamStore::group_members(const std::string& account, con
 }
 std::vector<std::string> IamStore::groups_of_user(const std::string& account, const std::string& user) {
   return db_.run([&](Database& db) {
-    auto st = db.prepare(
+    return with_cached(
+        db,
         "SELECT g.group_name FROM iam_group_members m JOIN iam_groups g ON g.account_id=m.account_id AND "
-        "g.group_name=m.group_name WHERE m.account_id=? AND m.user_name=? ORDER BY g.group_name COLLATE NOCASE");
-    st.bind(1, account).bind(2, user);
-    return strings(st);
+        "g.group_name=m.group_name WHERE m.account_id=? AND m.user_name=? ORDER BY g.group_name COLLATE NOCASE",
+        [&](Statement& st) {
+          st.bind(1, account).bind(2, user);
+          return strings(st);
+        });
   });
 }
 void IamStore::rename_user_references(const std::string& account, const std::string& old_name,
@@ -241,7 +258,7 @@ void IamStore::rename_user_references(const std::string& account, const std::str
   db_.transaction([&](Database& db) {
     db.prepare("UPDATE iam_group_members SET user_name=? WHERE account_id=? AND user_name=?")
         .bind(1, new_name).bind(2, account).bind(3, old_name).run();
-    for (const char* t : {"iam_inline_policies", "iam_boundaries"})
+    for (const char* t : {"iam_attachments", "iam_inline_policies", "iam_boundaries"})
       db.prepare(std::string("UPDATE ") + t + " SET entity_name=? WHERE account_id=? AND entity_kind='user' AND entity_name=?")
           .bind(1, new_name).bind(2, account).bind(3, old_name).run();
     db.prepare("UPDATE iam_tags SET entity_key=? WHERE account_id=? AND entity_kind='user' AND entity_key=?")
@@ -261,10 +278,12 @@ bool IamStore::insert_role(const RoleRecord& r) {
 }
 std::optional<RoleRecord> IamStore::get_role(const std::string& account, const std::string& name) {
   return db_.run([&](Database& db) -> std::optional<RoleRecord> {
-    auto st = db.prepare(std::string("SELECT ") + kRoleCols + " FROM iam_roles WHERE account_id=? AND role_name=?");
-    st.bind(1, account).bind(2, name);
-    if (!st.step()) return std::nullopt;
-    return read_role(st);
+    static const std::string sql = std::string("SELECT ") + kRoleCols + " FROM iam_roles WHERE account_id=? AND role_name=?";
+    return with_cached(db, sql, [&](Statement& st) -> std::optional<RoleRecord> {
+      st.bind(1, account).bind(2, name);
+      if (!st.step()) return std::nullopt;
+      return read_role(st);
+    });
   });
 }
 std::vector<RoleRecord> IamStore::list_roles(const std::string& account) {
@@ -279,11 +298,14 @@ std::vector<RoleRecord> IamStore::list_roles(const std::string& account) {
 }
 void IamStore::update_role(const RoleRecord& r) {
   db_.run([&](Database& db) {
-    db.prepare(
-          "UPDATE iam_roles SET trust_policy=?, description=?, max_session_duration=?, last_used=?, "
-          "last_used_region=? WHERE account_id=? AND role_name=?")
-        .bind(1, r.trust_policy).bind(2, r.description).bind(3, r.max_session_duration).bind(4, r.last_used)
-        .bind(5, r.last_used_region).bind(6, r.account_id).bind(7, r.role_name).run();
+    with_cached(db,
+                "UPDATE iam_roles SET trust_policy=?, description=?, max_session_duration=?, last_used=?, "
+                "last_used_region=? WHERE account_id=? AND role_name=?",
+                [&](Statement& st) {
+                  st.bind(1, r.trust_policy).bind(2, r.description).bind(3, r.max_session_duration)
+                      .bind(4, r.last_used).bind(5, r.last_used_region).bind(6, r.account_id).bind(7, r.role_name)
+                      .run();
+                });
   });
 }
 void IamStore::delete_role(const std::string& account, const std::string& name) {
@@ -307,10 +329,12 @@ bool IamStore::insert_policy(const PolicyRecord& p, const std::string& document)
 }
 std::optional<PolicyRecord> IamStore::get_policy(const std::string& arn) {
   return db_.run([&](Database& db) -> std::optional<PolicyRecord> {
-    auto st = db.prepare(std::string("SELECT ") + kPolicyCols + " FROM iam_policies WHERE arn=?");
-    st.bind(1, arn);
-    if (!st.step()) return std::nullopt;
-    return read_policy(st);
+    static const std::string sql = std::string("SELECT ") + kPolicyCols + " FROM iam_policies WHERE arn=?";
+    return with_cached(db, sql, [&](Statement& st) -> std::optional<PolicyRecord> {
+      st.bind(1, arn);
+      if (!st.step()) return std::nullopt;
+      return read_policy(st);
+    });
   });
 }
 std::vector<PolicyRecord> IamStore::list_policies(const std::string& account) {
@@ -344,12 +368,15 @@ void IamStore::insert_version(const PolicyVersionRecord& v) {
 }
 std::optional<PolicyVersionRecord> IamStore::get_version(const std::string& arn, const std::string& version_id) {
   return db_.run([&](Database& db) -> std::optional<PolicyVersionRecord> {
-    auto st = db.prepare(
+    return with_cached(
+        db,
         "SELECT policy_arn, version_id, document, created_at FROM iam_policy_versions WHERE policy_arn=? AND "
-        "version_id=?");
-    st.bind(1, arn).bind(2, version_id);
-    if (!st.step()) return std::nullopt;
-    return PolicyVersionRecord{st.text(0), st.text(1), st.text(2), st.f64(3)};
+        "version_id=?",
+        [&](Statement& st) -> std::optional<PolicyVersionRecord> {
+          st.bind(1, arn).bind(2, version_id);
+          if (!st.step()) return std::nullopt;
+          return PolicyVersionRecord{st.text(0), st.text(1), st.text(2), st.f64(3)};
+        });
   });
 }
 std::vector<PolicyVersionRecord> IamStore::list_versions(const std::string& arn) {
@@ -388,11 +415,13 @@ bool IamStore::detach(const std::string& account, const char* kind, const std::s
 }
 std::vector<std::string> IamStore::attached(const std::string& account, const char* kind, const std::string& name) {
   return db_.run([&](Database& db) {
-    auto st = db.prepare(
-        "SELECT policy_arn FROM iam_attachments WHERE account_id=? AND entity_kind=? AND entity_name=? "
-        "ORDER BY attached_at");
-    st.bind(1, account).bind(2, kind).bind(3, name);
-    return strings(st);
+    return with_cached(db,
+                       "SELECT policy_arn FROM iam_attachments WHERE account_id=? AND entity_kind=? AND entity_name=? "
+                       "ORDER BY attached_at",
+                       [&](Statement& st) {
+                         st.bind(1, account).bind(2, kind).bind(3, name);
+                         return strings(st);
+                       });
   });
 }
 std::vector<std::string> IamStore::attached_to(const std::string& account, const char* kind, const std::string& arn) {
@@ -430,13 +459,15 @@ std::optional<std::string> IamStore::get_inline(const std::string& account, cons
 std::vector<std::pair<std::string, std::string>> IamStore::list_inline(const std::string& account, const char* kind,
                                                                        const std::string& name) {
   return db_.run([&](Database& db) {
-    auto st = db.prepare(
-        "SELECT policy_name, document FROM iam_inline_policies WHERE account_id=? AND entity_kind=? AND "
-        "entity_name=? ORDER BY policy_name");
-    st.bind(1, account).bind(2, kind).bind(3, name);
-    std::vector<std::pair<std::string, std::string>> out;
-    while (st.step()) out.emplace_back(st.text(0), st.text(1));
-    return out;
+    return with_cached(db,
+                       "SELECT policy_name, document FROM iam_inline_policies WHERE account_id=? AND entity_kind=? AND "
+                       "entity_name=? ORDER BY policy_name",
+                       [&](Statement& st) {
+                         st.bind(1, account).bind(2, kind).bind(3, name);
+                         std::vector<std::pair<std::string, std::string>> out;
+                         while (st.step()) out.emplace_back(st.text(0), st.text(1));
+                         return out;
+                       });
   });
 }
 bool IamStore::delete_inline(const std::string& account, const char* kind, const std::string& name,
@@ -452,12 +483,14 @@ bool IamStore::delete_inline(const std::string& account, const char* kind, const
 // ---- tags ----
 std::vector<Tag> IamStore::tags(const std::string& account, const char* kind, const std::string& key) {
   return db_.run([&](Database& db) {
-    auto st = db.prepare(
-        "SELECT tag_key, tag_value FROM iam_tags WHERE account_id=? AND entity_kind=? AND entity_key=? ORDER BY seq");
-    st.bind(1, account).bind(2, kind).bind(3, key);
-    std::vector<Tag> out;
-    while (st.step()) out.push_back(Tag{st.text(0), st.text(1)});
-    return out;
+    return with_cached(
+        db, "SELECT tag_key, tag_value FROM iam_tags WHERE account_id=? AND entity_kind=? AND entity_key=? ORDER BY seq",
+        [&](Statement& st) {
+          st.bind(1, account).bind(2, kind).bind(3, key);
+          std::vector<Tag> out;
+          while (st.step()) out.push_back(Tag{st.text(0), st.text(1)});
+          return out;
+        });
   });
 }
 void IamStore::put_tags(const std::string& account, const char* kind, const std::string& key,
@@ -482,10 +515,12 @@ void IamStore::remove_tags(const std::string& account, const char* kind, const s
 // ---- boundaries ----
 std::optional<std::string> IamStore::boundary(const std::string& account, const char* kind, const std::string& name) {
   return db_.run([&](Database& db) -> std::optional<std::string> {
-    auto st = db.prepare("SELECT policy_arn FROM iam_boundaries WHERE account_id=? AND entity_kind=? AND entity_name=?");
-    st.bind(1, account).bind(2, kind).bind(3, name);
-    if (!st.step()) return std::nullopt;
-    return st.text(0);
+    return with_cached(db, "SELECT policy_arn FROM iam_boundaries WHERE account_id=? AND entity_kind=? AND entity_name=?",
+                       [&](Statement& st) -> std::optional<std::string> {
+                         st.bind(1, account).bind(2, kind).bind(3, name);
+                         if (!st.step()) return std::nullopt;
+                         return st.text(0);
+                       });
   });
 }
 void IamStore::set_boundary(const std::string& account, const char* kind, const std::string& name,

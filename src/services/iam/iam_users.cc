@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "services/iam/iam_quotas.h"
 #include "services/iam/iam_service.h"
 
 namespace orgroot::services::iam {
@@ -64,7 +65,7 @@ OperationResult IamService::create_user(CallContext& c, const boost::json::objec
   std::string path = param_str(p, "Path", "/");
   if (deps_.identity.get_user(account, name))
     return AwsError::EntityAlreadyExists(fmt::format("User with name {} already exists.", name));
-  int64_t quota = deps_.quotas.get("UsersPerAccount", 5000);
+  int64_t quota = deps_.quotas.get(kQuotaUsers, 5000);
   if (static_cast<int64_t>(deps_.identity.list_users(account).size()) >= quota)
     return AwsError::LimitExceeded(fmt::format("Cannot exceed quota for UsersPerAccount: {}", quota));
   std::string boundary = param_str(p, "PermissionsBoundary");
@@ -131,11 +132,19 @@ OperationResult IamService::update_user(CallContext& c, const boost::json::objec
   renamed.user_name = param_str(p, "NewUserName", u->user_name);
   renamed.path = param_str(p, "NewPath", u->path);
   renamed.arn = arn_for(account, kUser, renamed.path, renamed.user_name);
+  // Renaming onto another user's name (IAM names are case-insensitive) changes nothing.
   if (strcasecmp(renamed.user_name.c_str(), u->user_name.c_str()) != 0 &&
       deps_.identity.get_user(account, renamed.user_name))
     return AwsError::EntityAlreadyExists(fmt::format("User with name {} already exists.", renamed.user_name));
+  // The user row, its access keys and managed-policy attachments (identity store, whose caches the
+  // authenticator reads: its keys keep working under the new name), then everything IAM keys by the
+  // name (groups, inline policies, boundary, tags), then the credentials (login profile, password
+  // history, MFA devices, signing certificates).
   deps_.identity.rename_user(account, u->user_name, renamed);
-  if (renamed.user_name != u->user_name) store_.rename_user_references(account, u->user_name, renamed.user_name);
+  if (renamed.user_name != u->user_name) {
+    store_.rename_user_references(account, u->user_name, renamed.user_name);
+    for (const auto& f : user_renamed_) f(account, u->user_name, renamed.user_name);
+  }
   changed();
   return boost::json::value(boost::json::object{});
 }
@@ -207,7 +216,7 @@ OperationResult IamService::create_group(CallContext& c, const boost::json::obje
   g.created_at = std::floor(deps_.clock.now_seconds());
   if (store_.get_group(account, g.group_name))
     return AwsError::EntityAlreadyExists(fmt::format("Group with name {} already exists.", g.group_name));
-  int64_t quota = deps_.quotas.get("GroupsPerAccount", 300);
+  int64_t quota = deps_.quotas.get(kQuotaGroups, 300);
   if (static_cast<int64_t>(store_.list_groups(account).size()) >= quota)
     return AwsError::LimitExceeded(fmt::format("Cannot exceed quota for GroupsPerAccount: {}", quota));
   if (!store_.insert_group(g))
@@ -283,7 +292,7 @@ OperationResult IamService::add_user_to_group(CallContext& c, const boost::json:
   auto current = store_.groups_of_user(account, u->user_name);
   bool member = false;
   for (const auto& n : current) member |= strcasecmp(n.c_str(), g->group_name.c_str()) == 0;
-  int64_t quota = deps_.quotas.get("GroupsPerUser", 10);
+  int64_t quota = deps_.quotas.get(kQuotaGroupsPerUser, 10);
   if (!member && static_cast<int64_t>(current.size()) >= quota)
     return AwsError::LimitExceeded(fmt::format("Cannot exceed quota for GroupsPerUser: {}", quota));
   store_.add_member(account, g->group_name, u->user_name);

@@ -13,6 +13,7 @@ using store::Database;
 namespace {
 struct Settled {
   std::string account_id, name, email, role, management_account_id;
+  double joined_at = 0;  // when CreateAccount completed: the root user's CreateDate too
 };
 }  // namespace
 
@@ -64,13 +65,13 @@ void OrganizationsService::settle(bool force) {
       boost::system::error_code ec;
       auto tags = json::parse(r.tags, ec);
       if (!ec && tags.is_array()) put_tags(d, org->id, r.account, tags.get_array());
-      out.push_back(Settled{r.account, r.name, r.email, r.role, org->management_account_id});
+      out.push_back(Settled{r.account, r.name, r.email, r.role, org->management_account_id, r.due});
     }
     return out;
   });
   // Outside the transaction: the identity store and IAM take the database lock themselves.
   for (const auto& s : done) {
-    deps_.identity.put_account(store::AccountRecord{s.account_id, s.name, s.email, now});
+    deps_.identity.put_account(store::AccountRecord{s.account_id, s.name, s.email, s.joined_at});
     if (provisioner_) {
       auto st = provisioner_->provision_member_account(s.account_id, s.name, s.email, s.role, s.management_account_id);
       if (!st) spdlog::error("provisioning account {} failed: {}", s.account_id, st.error().message);
@@ -146,6 +147,15 @@ std::vector<std::string> OrganizationsService::delegated_administrators(const st
     st.bind(1, o->id).bind(2, service_principal);
     while (st.step()) out.push_back(st.text(0));
     return out;
+  });
+}
+
+bool OrganizationsService::account_active(const std::string& account_id) {
+  settle();
+  return deps_.db.run([&](Database& d) {
+    auto st = d.prepare("SELECT 1 FROM org_accounts WHERE account_id=? AND closed_at IS NULL");
+    st.bind(1, account_id);
+    return st.step();
   });
 }
 

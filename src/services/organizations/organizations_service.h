@@ -78,6 +78,7 @@ class OrganizationsService final : public Service, public OrganizationView {
   std::vector<policy::PolicyLevel> scp_chain(const std::string& account_id) override;
   bool trusted_access_enabled(const std::string& service_principal) override;
   std::vector<std::string> delegated_administrators(const std::string& service_principal) override;
+  bool account_active(const std::string& account_id) override;
 
   // Completes the CreateAccount requests whose time has come (or all pending ones with
   // `force`): adds the accounts to the organization and provisions them through IAM.

@@ -49,11 +49,19 @@ std::string AssumeRootService::target_account(std::string_view t) {
   return {};
 }
 
+Status AssumeRootService::endpoint_offers(std::string_view operation, std::string_view host) const {
+  // AssumeRoot exists only on regional endpoints (spec §2.2 step 1, before validation).
+  if (operation == "AssumeRoot" && host_without_port(host) == "sts.amazonaws.com")
+    return AwsError::InvalidAction("Unknown Operation");
+  return OkStatus();
+}
+
 Status AssumeRootService::precheck(std::string_view operation, const boost::json::object& params,
                                    const CallContext& ctx) const {
   if (operation != "AssumeRoot") return OkStatus();
-  // AssumeRoot exists only on regional endpoints.
-  if (host_without_port(ctx.host) == "sts.amazonaws.com") return AwsError::InvalidAction("Unknown Operation");
+  // AssumeRoot exists only on regional endpoints (the pipeline asks endpoint_offers first; this
+  // covers callers that reach the service without it).
+  if (auto st = endpoint_offers(operation, ctx.host); !st) return st;
   if (root_task_family(task_policy_arn(params)) == RootTaskFamily::None)
     return AwsError::ValidationError("Request must contain valid AWS managed task policy ARN");
   std::string target = target_account(param_str(params, "TargetPrincipal"));
@@ -68,8 +76,11 @@ AuthzTarget AssumeRootService::authz_target(std::string_view operation, const bo
   AuthzTarget t = Service::authz_target(operation, params, ctx);
   if (operation != "AssumeRoot") return t;
   std::string target = target_account(param_str(params, "TargetPrincipal"));
+  // The target's root user has no resource policy: AssumeRoot is decided by the caller's side
+  // alone (identity policies, boundary, session policies, the caller's SCPs). Naming the target as
+  // the resource's account would make it a cross-account call needing a resource grant that can
+  // never exist, so the resource stays in the caller's account for the engine.
   t.resource = "arn:aws:iam::" + target + ":root";
-  t.resource_account = target;
   t.context.emplace_back("sts:TaskPolicyArn", task_policy_arn(params));
   t.deny_without_reason = true;
   return t;
@@ -92,7 +103,8 @@ OperationResult AssumeRootService::assume_root(CallContext& ctx, const boost::js
   if (!orgs_) return generic_denial(who, target);
   auto caller = orgs_->membership(who.account_id);
   auto member = orgs_->membership(target);
-  if (!caller || !member || member->organization_id != caller->organization_id || member->is_management)
+  if (!caller || !member || member->organization_id != caller->organization_id || member->is_management ||
+      !orgs_->account_active(target))
     return generic_denial(who, target);
   auto delegates = orgs_->delegated_administrators(kIamPrincipal);
   const bool delegate = std::find(delegates.begin(), delegates.end(), who.account_id) != delegates.end();

@@ -19,6 +19,8 @@ class AssumeRootService final : public Service {
   AssumeRootService(RootAccessStore& features, OrganizationView* orgs, const Clock& clock, SessionIssuer issue);
   std::string_view name() const override { return "sts"; }
 
+  // Before the parameters are decoded: AssumeRoot is unknown on the global endpoint sts.amazonaws.com.
+  Status endpoint_offers(std::string_view operation, std::string_view host) const override;
   // Before authorization: the global endpoint, the task policy ARN, the target, a root caller.
   Status precheck(std::string_view operation, const boost::json::object& params,
                   const CallContext& ctx) const override;

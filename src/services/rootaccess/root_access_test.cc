@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "services/rootaccess/assume_root_service.h"
 #include "services/rootaccess/features_service.h"
 
@@ -22,6 +24,10 @@ struct FakeOrgs : OrganizationView {
   std::vector<policy::PolicyLevel> scp_chain(const std::string&) override { return {}; }
   bool trusted_access_enabled(const std::string& sp) override { return trusted && sp == "iam.amazonaws.com"; }
   std::vector<std::string> delegated_administrators(const std::string&) override { return delegates; }
+  std::vector<std::string> closed;
+  bool account_active(const std::string& a) override {
+    return std::find(closed.begin(), closed.end(), a) == closed.end();
+  }
 };
 
 auth::Principal user(const std::string& account) {
@@ -168,6 +174,23 @@ TEST_F(AssumeRootTest, AuthzTargetIsTheTargetRootWithTheTaskPolicyKey) {
   ASSERT_EQ(t.context.size(), 1u);
   EXPECT_EQ(t.context[0].first, "sts:TaskPolicyArn");
   EXPECT_EQ(t.context[0].second, kAudit);
+  // No resource account of its own: the target's root has no resource policy that could grant a
+  // cross-account call, so the caller's side alone decides.
+  EXPECT_EQ(t.resource_account, "");
+  EXPECT_EQ(t.resource_policy, "");
+}
+
+TEST_F(AssumeRootTest, UnknownOnTheGlobalEndpointBeforeValidation) {
+  for (std::string_view host : {"sts.amazonaws.com", "sts.amazonaws.com:443"}) {
+    auto st = svc.endpoint_offers("AssumeRoot", host);
+    ASSERT_FALSE(st.ok()) << host;
+    EXPECT_EQ(st.error().code, "InvalidAction");
+    EXPECT_EQ(st.error().message, "Unknown Operation");
+    EXPECT_EQ(st.error().http_status, 400);
+  }
+  EXPECT_TRUE(svc.endpoint_offers("AssumeRoot", "sts.us-east-1.amazonaws.com").ok());
+  EXPECT_TRUE(svc.endpoint_offers("AssumeRoot", "127.0.0.1:4570").ok());
+  EXPECT_TRUE(svc.endpoint_offers("AssumeRoot", "").ok());
 }
 
 TEST_F(AssumeRootTest, FeatureMatrix) {
@@ -193,6 +216,11 @@ TEST_F(AssumeRootTest, WhoMayCallAndWhichTargets) {
   EXPECT_TRUE(run(user(kD), params(kT, kAudit)).ok());                    // delegated administrator
   EXPECT_FALSE(run(user(kM), params(kM, kAudit)).ok());                   // never the management account
   EXPECT_FALSE(run(user(kM), params(kOutside, kAudit)).ok());             // not in the organization
+  orgs.closed = {kT};
+  EXPECT_EQ(run(user(kM), params(kT, kAudit)).error().message,           // closed or closing
+            "User: arn:aws:iam::111111111111:user/ops is not authorized to perform: sts:AssumeRoot on resource: "
+            "arn:aws:iam::333333333333:root");
+  orgs.closed.clear();
   orgs.delegates.clear();
   EXPECT_FALSE(run(user(kD), params(kT, kAudit)).ok());                   // just deregistered
   orgs.trusted = false;

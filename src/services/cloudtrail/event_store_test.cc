@@ -1,0 +1,169 @@
+// The trail store's writer: group commit, read-your-writes for lookups, durability of writes
+// across a reopen, and the schema migration from the first layout.
+#include "services/cloudtrail/event_store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+namespace orgroot::services::cloudtrail {
+namespace {
+
+constexpr double kT0 = 1760000000;
+const std::string kA = "111111111111";
+
+AuditCall call(const std::string& op, double t, std::vector<AuditResource> resources = {}) {
+  AuditCall c;
+  c.request_id = "req";
+  c.event_time = t;
+  c.service = "iam";
+  c.operation = op;
+  c.region = "us-east-1";
+  c.principal.type = auth::PrincipalType::IamUser;
+  c.principal.account_id = kA;
+  c.principal.user_name = "alice";
+  c.principal.arn = "arn:aws:iam::" + kA + ":user/alice";
+  c.principal.access_key_id = "AKIAALICE00000000001";
+  c.recipient_accounts = {kA};
+  c.resources = std::move(resources);
+  return c;
+}
+
+int64_t rows_in_table(store::Db& db) {
+  return db.run([](store::Database& d) {
+    auto st = d.prepare("SELECT count(*) FROM cloudtrail_events");
+    st.step();
+    return st.i64(0);
+  });
+}
+
+TEST(EventStoreWriter, WritesAreCommittedBeforeRecordReturns) {
+  store::Db db(":memory:");
+  EventStore s(db, nullptr);
+  for (int i = 0; i < 20; ++i) {
+    s.record(call("CreateUser", kT0 + i));
+    // No flush: a write's record is in the table when record() returns.
+    EXPECT_EQ(rows_in_table(db), i + 1);
+  }
+}
+
+TEST(EventStoreWriter, LookupSeesReadOnlyCallsRecordedBeforeIt) {
+  store::Db db(":memory:");
+  EventStore s(db, nullptr);
+  for (int i = 0; i < 500; ++i) s.record(call("GetUser", kT0 + i));
+  EventQuery q;
+  q.account_id = kA;
+  q.limit = 1000;
+  auto rows = s.lookup(q);
+  ASSERT_EQ(rows.size(), 500u);
+  EXPECT_EQ(rows.front().event_name, "GetUser");
+  EXPECT_DOUBLE_EQ(rows.front().event_time, kT0 + 499);  // newest first
+  EXPECT_TRUE(rows.front().read_only);
+}
+
+TEST(EventStoreWriter, ManyThreadsLoseNothingAndIdsAreUnique) {
+  store::Db db(":memory:");
+  EventStore s(db, nullptr);
+  constexpr int kThreads = 4, kEach = 300;
+  std::vector<std::thread> ts;
+  for (int t = 0; t < kThreads; ++t)
+    ts.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) s.record(call(i % 3 ? "GetUser" : "CreateUser", kT0 + t));
+    });
+  for (auto& t : ts) t.join();
+  s.flush();
+  EXPECT_EQ(rows_in_table(db), kThreads * kEach);
+  const int64_t distinct = db.run([](store::Database& d) {
+    auto st = d.prepare("SELECT count(DISTINCT event_id) FROM cloudtrail_events");
+    st.step();
+    return st.i64(0);
+  });
+  EXPECT_EQ(distinct, kThreads * kEach);
+}
+
+TEST(EventStoreWriter, DestructorCommitsWhatIsQueued) {
+  const std::string path = ::testing::TempDir() + "/event_store_drain_test.db";
+  std::remove(path.c_str());
+  {
+    store::Db db(path);
+    EventStore s(db, nullptr);
+    for (int i = 0; i < 300; ++i) s.record(call("ListUsers", kT0 + i));
+  }
+  store::Db db(path);
+  EventStore s(db, nullptr);
+  EventQuery q;
+  q.account_id = kA;
+  q.key = LookupKey::EventName;
+  q.value = "ListUsers";
+  q.limit = 1000;
+  EXPECT_EQ(s.lookup(q).size(), 300u);
+  std::remove(path.c_str());
+}
+
+TEST(EventStoreWriter, ResetDropsEverythingRecordedBeforeIt) {
+  store::Db db(":memory:");
+  EventStore s(db, nullptr);
+  for (int i = 0; i < 200; ++i) s.record(call("GetUser", kT0 + i));
+  db.reset();
+  EXPECT_EQ(rows_in_table(db), 0);
+  EventQuery q;
+  q.account_id = kA;
+  EXPECT_TRUE(s.lookup(q).empty());
+}
+
+TEST(EventStoreWriter, ResourceLookupsByTypeNameAndArn) {
+  store::Db db(":memory:");
+  EventStore s(db, nullptr);
+  s.record(call("CreateBucket", kT0, {{kA, "AWS::S3::Bucket", "arn:aws:s3:::logs"}}));
+  s.record(call("CreateUser", kT0 + 1, {{kA, "AWS::IAM::User", "arn:aws:iam::111111111111:user/bob"}}));
+  auto find = [&](LookupKey k, const std::string& v) {
+    EventQuery q;
+    q.account_id = kA;
+    q.key = k;
+    q.value = v;
+    return s.lookup(q);
+  };
+  auto by_name = find(LookupKey::ResourceName, "logs");
+  ASSERT_EQ(by_name.size(), 1u);
+  EXPECT_EQ(by_name[0].event_name, "CreateBucket");
+  ASSERT_EQ(by_name[0].resources.size(), 1u);
+  EXPECT_EQ(by_name[0].resources[0].first, "AWS::S3::Bucket");
+  EXPECT_EQ(by_name[0].resources[0].second, "logs");
+  EXPECT_EQ(find(LookupKey::ResourceName, "arn:aws:s3:::logs").size(), 1u);
+  EXPECT_EQ(find(LookupKey::ResourceType, "AWS::IAM::User").size(), 1u);
+  EXPECT_EQ(find(LookupKey::ResourceType, "AWS::IAM::User")[0].event_name, "CreateUser");
+  EXPECT_TRUE(find(LookupKey::ResourceName, "nothing").empty());
+}
+
+// A data directory written by the first schema keeps its events, resources included.
+TEST(EventStoreMigration, FirstLayoutIsCarriedOver) {
+  store::Db db(":memory:");
+  db.migrate("cloudtrail", {migrations()[0]});
+  db.run([](store::Database& d) {
+    d.exec(
+        "INSERT INTO cloudtrail_events(account_id, event_id, event_time, event_name, event_source, username, "
+        "access_key_id, read_only, record) VALUES('111111111111','e-1',1760000000,'PutBucketPolicy',"
+        "'s3.amazonaws.com','alice','AKIAX',0,'{}');"
+        "INSERT INTO cloudtrail_event_resources(seq, account_id, resource_type, resource_name, resource_arn) "
+        "VALUES(1,'111111111111','AWS::S3::Bucket','logs','arn:aws:s3:::logs');");
+  });
+  EventStore s(db, nullptr);  // applies migration 2
+  EXPECT_EQ(db.schema_version("cloudtrail"), 2);
+  EventQuery q;
+  q.account_id = kA;
+  q.key = LookupKey::ResourceName;
+  q.value = "arn:aws:s3:::logs";
+  auto rows = s.lookup(q);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].event_id, "e-1");
+  ASSERT_EQ(rows[0].resources.size(), 1u);
+  EXPECT_EQ(rows[0].resources[0].second, "logs");
+  q.key = LookupKey::Username;
+  q.value = "alice";
+  EXPECT_EQ(s.lookup(q).size(), 1u);
+}
+
+}  // namespace
+}  // namespace orgroot::services::cloudtrail
