@@ -16,7 +16,9 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), st_(nullptr) 
 }
 
 Statement::~Statement() {
-  if (st_) sqlite3_finalize(st_);
+  if (!st_) return;
+  if (pool_) pool_->give_back(std::move(sql_), st_);
+  else sqlite3_finalize(st_);
 }
 
 Statement& Statement::bind(int i, std::string_view v) {
@@ -80,8 +82,42 @@ Database::Database(const std::string& path) {
   exec("PRAGMA foreign_keys=ON");
 }
 
+namespace {
+// Beyond this many idle statements (many distinct dynamic SQL texts), statements are finalized.
+constexpr size_t kMaxPooledStatements = 1024;
+}  // namespace
+
+Statement Database::prepare(std::string_view sql) {
+  std::string key(sql);
+  if (auto it = pool_.find(key); it != pool_.end() && !it->second.empty()) {
+    sqlite3_stmt* st = it->second.back();
+    it->second.pop_back();
+    --pooled_;
+    return Statement(db_, st, this, std::move(key));
+  }
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK)
+    fail(db_, fmt::format("prepare '{}'", sql));
+  return Statement(db_, st, this, std::move(key));
+}
+
+void Database::give_back(std::string&& sql, sqlite3_stmt* st) {
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  if (pooled_ >= kMaxPooledStatements) {
+    sqlite3_finalize(st);
+    return;
+  }
+  pool_[std::move(sql)].push_back(st);
+  ++pooled_;
+}
+
 Database::~Database() {
-  cache_.clear();  // statements are finalized before the connection closes
+  // Statements are finalized before the connection closes.
+  for (auto& [sql, list] : pool_)
+    for (auto* st : list) sqlite3_finalize(st);
+  pool_.clear();
+  cache_.clear();
   if (db_) sqlite3_close_v2(db_);
 }
 

@@ -19,13 +19,19 @@ class SqliteError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+class Database;
+
 class Statement {
  public:
+  // Prepared here and finalized on destruction.
   Statement(sqlite3* db, std::string_view sql);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
-  Statement(Statement&& o) noexcept : db_(o.db_), st_(o.st_) { o.st_ = nullptr; }
+  Statement(Statement&& o) noexcept : db_(o.db_), st_(o.st_), pool_(o.pool_), sql_(std::move(o.sql_)) {
+    o.st_ = nullptr;
+    o.pool_ = nullptr;
+  }
 
   // Binding is 1-based, as in SQLite.
   Statement& bind(int i, std::string_view v);
@@ -54,8 +60,15 @@ class Statement {
   bool is_null(int col) const;
 
  private:
+  friend class Database;
+  // Lent by a Database's pool: given back, reset, on destruction.
+  Statement(sqlite3* db, sqlite3_stmt* st, Database* pool, std::string sql)
+      : db_(db), st_(st), pool_(pool), sql_(std::move(sql)) {}
+
   sqlite3* db_;
   sqlite3_stmt* st_;
+  Database* pool_ = nullptr;
+  std::string sql_;
 };
 
 class Database {
@@ -68,7 +81,10 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   void exec(std::string_view sql);
-  Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+  // A prepared statement for this SQL text. Statements are pooled per text: preparing is the
+  // dearest part of a small query, so a statement is reset and kept when its user is done with
+  // it, and the next prepare() of the same text reuses it.
+  Statement prepare(std::string_view sql);
   // A statement prepared once per connection and kept: for hot paths. The caller resets it before
   // binding and after use. Not for concurrent use (callers hold the Db lock).
   Statement& cached(const std::string& sql);
@@ -76,7 +92,12 @@ class Database {
   sqlite3* raw() { return db_; }
 
  private:
+  friend class Statement;
+  void give_back(std::string&& sql, sqlite3_stmt* st);
+
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> pool_;
+  size_t pooled_ = 0;
   std::unordered_map<std::string, Statement> cache_;
 };
 

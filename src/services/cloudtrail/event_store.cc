@@ -1,6 +1,7 @@
 #include "services/cloudtrail/event_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <spdlog/spdlog.h>
@@ -81,6 +82,9 @@ constexpr int kKeyResourceType = 1;
 constexpr int kKeyResourceName = 2;  // the short name and, when it differs, the ARN
 // Beyond this many rows waiting for the writer, every recorder waits for its commit (back-pressure).
 constexpr size_t kMaxQueuedRows = 4096;
+// A batch of read-only rows is committed when this many are queued, or this long after its first.
+constexpr size_t kWakeRows = 256;
+constexpr std::chrono::milliseconds kGatherTime{2};
 }  // namespace
 
 EventStore::EventStore(store::Db& db, store::IdentityStore* identity) : db_(db), identity_(identity) {
@@ -151,39 +155,72 @@ void EventStore::record(const AuditCall& call) {
   }
 
   std::unique_lock lk(mu_);
+  const bool was_empty = queue_.empty();
   for (auto& r : rows) queue_.push_back(std::move(r));
   const uint64_t ticket = ++queued_;
-  work_cv_.notify_one();
   // Read-only calls do not wait for their record, unless the writer has fallen far behind.
-  if (read_only && queue_.size() < kMaxQueuedRows) return;
-  done_cv_.wait(lk, [&] { return committed_ >= ticket; });
+  if (read_only && queue_.size() < kMaxQueuedRows) {
+    // The writer is woken once per batch, not once per call: it then gathers for a moment.
+    if (was_empty || queue_.size() == kWakeRows) work_cv_.notify_one();
+    return;
+  }
+  wait_for_commit(lk, ticket);
+}
+
+void EventStore::wait_for_commit(std::unique_lock<std::mutex>& lk, uint64_t ticket) {
+  while (committed_ < ticket) {
+    if (!writing_) {
+      // Nobody is writing: commit the queue on this thread, sparing two thread switches.
+      commit_queue(lk);
+      continue;
+    }
+    ++waiting_;
+    work_cv_.notify_one();
+    done_cv_.wait(lk, [&] { return committed_ >= ticket || !writing_; });
+    --waiting_;
+  }
+}
+
+void EventStore::commit_queue(std::unique_lock<std::mutex>& lk) {
+  writing_ = true;
+  std::vector<Row> batch;
+  batch.swap(queue_);
+  const uint64_t upto = queued_;
+  lk.unlock();
+  try {
+    write_batch(batch);
+  } catch (const std::exception& e) {
+    // The trail must not take the server down; the rows of this batch are lost and said so.
+    spdlog::error("audit trail: {} events not written: {}", batch.size(), e.what());
+  }
+  lk.lock();
+  committed_ = std::max(committed_, upto);
+  writing_ = false;
+  done_cv_.notify_all();
+  work_cv_.notify_one();  // rows queued meanwhile are the writer's
 }
 
 void EventStore::flush() {
   std::unique_lock lk(mu_);
-  const uint64_t ticket = queued_;
-  done_cv_.wait(lk, [&] { return committed_ >= ticket; });
+  wait_for_commit(lk, queued_);
 }
 
 void EventStore::writer_loop() {
-  std::vector<Row> batch;
   std::unique_lock lk(mu_);
   for (;;) {
-    work_cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty() && stopping_) return;
-    batch.swap(queue_);
-    const uint64_t upto = queued_;
-    lk.unlock();
-    try {
-      write_batch(batch);
-    } catch (const std::exception& e) {
-      // The trail must not take the server down; the rows of this batch are lost and said so.
-      spdlog::error("audit trail: {} events not written: {}", batch.size(), e.what());
+    work_cv_.wait(lk, [&] { return stopping_ || (!queue_.empty() && !writing_); });
+    if (writing_) {  // stopping while a caller commits: let it finish
+      done_cv_.wait(lk, [&] { return !writing_; });
+      continue;
     }
-    batch.clear();
-    lk.lock();
-    committed_ = upto;
-    done_cv_.notify_all();
+    if (queue_.empty()) {
+      if (stopping_) return;
+      continue;
+    }
+    // Nobody waits for read-only rows: let a few more calls join this transaction.
+    work_cv_.wait_for(lk, kGatherTime, [&] { return stopping_ || waiting_ > 0 || queue_.size() >= kWakeRows; });
+    if (queue_.empty() || writing_) continue;  // a caller committed them meanwhile
+    commit_queue(lk);
   }
 }
 

@@ -1,10 +1,10 @@
 // The audit trail's store: CloudTrail event records in the shared SQLite database, one row per
 // (event, recipient account), and the AuditSink the pipeline records every call into.
 //
-// Records are committed by one writer thread in batches (group commit), off the request threads:
-// a call that changes something waits until its record is committed (so the record of an
-// acknowledged write survives kill -9); a read-only call does not wait, and its record is
-// committed within milliseconds. Every lookup first waits for what was recorded before it, so
+// A call that changes something commits its record (and whatever else is queued) before it
+// returns, so the record of an acknowledged write survives kill -9; if a commit is already under
+// way it waits for that one or commits next. A read-only call only queues its record: a writer
+// thread commits the queue in batches (group commit) within milliseconds. Every lookup first waits for what was recorded before it, so
 // readers always see their own calls.
 #pragma once
 
@@ -88,6 +88,10 @@ class EventStore final : public AuditSink {
   };
 
   void writer_loop();
+  // Waits (lock held by lk) until the ticket is committed, waking the writer at once.
+  void wait_for_commit(std::unique_lock<std::mutex>& lk, uint64_t ticket);
+  // Takes the whole queue and commits it in one transaction (lk held on entry and on return).
+  void commit_queue(std::unique_lock<std::mutex>& lk);
   void write_batch(std::vector<Row>& rows);
 
   store::Db& db_;
@@ -99,7 +103,8 @@ class EventStore final : public AuditSink {
   std::vector<Row> queue_;
   uint64_t queued_ = 0;     // tickets handed out (one per record() call)
   uint64_t committed_ = 0;  // every ticket up to this one is committed
-  uint64_t epoch_ = 0;      // bumped by Db::reset: rows queued before it are dropped
+  int waiting_ = 0;         // callers blocked until a commit: the writer must not linger
+  bool writing_ = false;    // a batch is being committed (by the writer or by a caller)
   bool stopping_ = false;
   std::thread writer_;
 };
