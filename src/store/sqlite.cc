@@ -117,15 +117,9 @@ Database::~Database() {
   for (auto& [sql, list] : pool_)
     for (auto* st : list) sqlite3_finalize(st);
   pool_.clear();
-  cache_.clear();
   if (db_) sqlite3_close_v2(db_);
 }
 
-Statement& Database::cached(const std::string& sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) it = cache_.emplace(sql, Statement(db_, sql)).first;
-  return it->second;
-}
 
 void Database::exec(std::string_view sql) {
   std::string s(sql);

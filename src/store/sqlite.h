@@ -85,9 +85,6 @@ class Database {
   // dearest part of a small query, so a statement is reset and kept when its user is done with
   // it, and the next prepare() of the same text reuses it.
   Statement prepare(std::string_view sql);
-  // A statement prepared once per connection and kept: for hot paths. The caller resets it before
-  // binding and after use. Not for concurrent use (callers hold the Db lock).
-  Statement& cached(const std::string& sql);
   int64_t changes() const { return sqlite3_changes64(db_); }
   sqlite3* raw() { return db_; }
 
@@ -98,8 +95,14 @@ class Database {
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::vector<sqlite3_stmt*>> pool_;
   size_t pooled_ = 0;
-  std::unordered_map<std::string, Statement> cache_;
 };
+
+// Runs f(Statement&) with the (pooled) statement for sql and returns what f returns.
+template <typename F>
+auto with_statement(Database& db, std::string_view sql, F&& f) {
+  Statement st = db.prepare(sql);
+  return f(st);
+}
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() was called.
 class Transaction {

@@ -4,21 +4,6 @@
 
 namespace orgroot::store {
 
-namespace {
-// Hot paths (authorization reads a user's attachments, STS writes a session per call): the
-// statement is prepared once per connection and reset around each use, under the Db lock.
-template <typename F>
-auto with_cached(Database& db, const std::string& sql, F&& f) {
-  Statement& st = db.cached(sql);
-  st.reset();
-  struct ResetAfter {
-    Statement& s;
-    ~ResetAfter() { s.reset(); }
-  } guard{st};
-  return f(st);
-}
-}  // namespace
-
 SqliteIdentityStore::SqliteIdentityStore(Db& db) : db_(db) {
   db_.migrate("identity", identity_schema_migrations());
   db_.on_reset([this] { forget_cached(); });
@@ -242,7 +227,7 @@ void SqliteIdentityStore::delete_access_key(const std::string& access_key_id) {
 
 void SqliteIdentityStore::put_session(const SessionRecord& s) {
   db_.run([&](Database& db) {
-    with_cached(db,
+    with_statement(db,
                 "INSERT OR REPLACE INTO sessions(access_key_id, secret, session_token, account_id, expiration, "
                 "created_at, principal_json) VALUES(?,?,?,?,?,?,?)",
                 [&](Statement& st) {
@@ -295,7 +280,7 @@ void SqliteIdentityStore::attach_user_policy(const std::string& account_id, cons
 std::vector<std::string> SqliteIdentityStore::user_policy_arns(const std::string& account_id,
                                                                const std::string& user_name) {
   return db_.run([&](Database& db) {
-    return with_cached(
+    return with_statement(
         db, "SELECT policy_arn FROM user_policy_attachments WHERE account_id=? AND user_name=? ORDER BY policy_arn",
         [&](Statement& st) {
           st.bind(1, account_id).bind(2, user_name);

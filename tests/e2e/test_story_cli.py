@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import unittest
+from pathlib import Path
 import urllib.parse
 
 from harness import REPO_ROOT, Creds, Server, ServerTestCase, aws_env
@@ -271,10 +272,10 @@ def depth_change(code: str) -> int:
     return d
 
 
-def walkthrough_commands() -> list[str]:
-    """The walkthrough's ```bash blocks as top-level commands: a command goes on while a line
+def walkthrough_commands(path: Path = WALKTHROUGH) -> list[str]:
+    """A document's ```bash blocks as top-level commands: a command goes on while a line
     ends with a backslash or a for/while/if/{ block is open."""
-    text = WALKTHROUGH.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
     commands: list[str] = []
     for block in re.findall(r"```bash\n(.*?)```", text, re.S):
         current: list[str] = []
@@ -294,15 +295,22 @@ def walkthrough_commands() -> list[str]:
 
 
 class WalkthroughAsWritten(unittest.TestCase):
-    """Every command of docs/walkthrough.md, in order, in one shell, against a fresh --demo
-    server: the commands marked `# fails: CODE` must fail (and say CODE), all others succeed."""
+    """Every command of docs/walkthrough.md (and of the README's story), in order, in one shell,
+    against a fresh --demo server: the commands marked `# fails: CODE` must fail (and say CODE),
+    all others succeed."""
 
     def test_every_command_of_the_walkthrough(self):
+        self._run_as_written(WALKTHROUGH, 30)
+
+    def test_every_command_of_the_readme_story(self):
+        self._run_as_written(REPO_ROOT / "README.md", 25)
+
+    def _run_as_written(self, path: Path, at_least: int):
         for tool in ("curl", "jq", "aws"):
             if shutil.which(tool) is None:
                 self.skipTest(f"the walkthrough uses {tool}")
-        commands = walkthrough_commands()
-        self.assertGreater(len(commands), 30)
+        commands = walkthrough_commands(path)
+        self.assertGreater(len(commands), at_least)
         server = Server(demo=True, admin=None)
         try:
             server.start()

@@ -226,10 +226,10 @@ void EventStore::writer_loop() {
 
 void EventStore::write_batch(std::vector<Row>& rows) {
   db_.transaction([&](store::Database& d) {
-    auto& ins = d.cached(
+    auto ins = d.prepare(
         "INSERT INTO cloudtrail_events(account_id, event_id, event_time, event_name, event_source, username, "
         "access_key_id, read_only, record, resources) VALUES(?,?,?,?,?,?,?,?,?,?)");
-    auto& key = d.cached("INSERT OR IGNORE INTO cloudtrail_event_keys(account_id, kind, value, seq) VALUES(?,?,?,?)");
+    auto key = d.prepare("INSERT OR IGNORE INTO cloudtrail_event_keys(account_id, kind, value, seq) VALUES(?,?,?,?)");
     for (const auto& r : rows) {
       ins.reset();
       ins.bind(1, r.account_id)

@@ -149,18 +149,6 @@ std::vector<std::string> strings(Statement& st) {
   while (st.step()) out.push_back(st.text(0));
   return out;
 }
-// Hot-path reads (every authorized request asks for a principal's policies): the statement is
-// prepared once per connection and reset around each use. Runs under the Db lock like any other.
-template <typename F>
-auto with_cached(Database& db, const std::string& sql, F&& f) {
-  Statement& st = db.cached(sql);
-  st.reset();
-  struct ResetAfter {
-    Statement& s;
-    ~ResetAfter() { s.reset(); }
-  } guard{st};
-  return f(st);
-}
 int64_t seq_now() {
   static std::atomic<int64_t> n{0};
   return ++n + std::chrono::duration_cast<std::chrono::microseconds>(
@@ -184,7 +172,7 @@ bool IamStore::insert_group(const GroupRecord& g) {
 std::optional<GroupRecord> IamStore::get_group(const std::string& account, const std::string& name) {
   return db_.run([&](Database& db) -> std::optional<GroupRecord> {
     static const std::string sql = std::string("SELECT ") + kGroupCols + " FROM iam_groups WHERE account_id=? AND group_name=?";
-    return with_cached(db, sql, [&](Statement& st) -> std::optional<GroupRecord> {
+    return with_statement(db, sql, [&](Statement& st) -> std::optional<GroupRecord> {
       st.bind(1, account).bind(2, name);
       if (!st.step()) return std::nullopt;
       return read_group(st);
@@ -243,7 +231,7 @@ std::vector<std::string> IamStore::group_members(const std::string& account, con
 }
 std::vector<std::string> IamStore::groups_of_user(const std::string& account, const std::string& user) {
   return db_.run([&](Database& db) {
-    return with_cached(
+    return with_statement(
         db,
         "SELECT g.group_name FROM iam_group_members m JOIN iam_groups g ON g.account_id=m.account_id AND "
         "g.group_name=m.group_name WHERE m.account_id=? AND m.user_name=? ORDER BY g.group_name COLLATE NOCASE",
@@ -279,7 +267,7 @@ bool IamStore::insert_role(const RoleRecord& r) {
 std::optional<RoleRecord> IamStore::get_role(const std::string& account, const std::string& name) {
   return db_.run([&](Database& db) -> std::optional<RoleRecord> {
     static const std::string sql = std::string("SELECT ") + kRoleCols + " FROM iam_roles WHERE account_id=? AND role_name=?";
-    return with_cached(db, sql, [&](Statement& st) -> std::optional<RoleRecord> {
+    return with_statement(db, sql, [&](Statement& st) -> std::optional<RoleRecord> {
       st.bind(1, account).bind(2, name);
       if (!st.step()) return std::nullopt;
       return read_role(st);
@@ -298,7 +286,7 @@ std::vector<RoleRecord> IamStore::list_roles(const std::string& account) {
 }
 void IamStore::update_role(const RoleRecord& r) {
   db_.run([&](Database& db) {
-    with_cached(db,
+    with_statement(db,
                 "UPDATE iam_roles SET trust_policy=?, description=?, max_session_duration=?, last_used=?, "
                 "last_used_region=? WHERE account_id=? AND role_name=?",
                 [&](Statement& st) {
@@ -330,7 +318,7 @@ bool IamStore::insert_policy(const PolicyRecord& p, const std::string& document)
 std::optional<PolicyRecord> IamStore::get_policy(const std::string& arn) {
   return db_.run([&](Database& db) -> std::optional<PolicyRecord> {
     static const std::string sql = std::string("SELECT ") + kPolicyCols + " FROM iam_policies WHERE arn=?";
-    return with_cached(db, sql, [&](Statement& st) -> std::optional<PolicyRecord> {
+    return with_statement(db, sql, [&](Statement& st) -> std::optional<PolicyRecord> {
       st.bind(1, arn);
       if (!st.step()) return std::nullopt;
       return read_policy(st);
@@ -368,7 +356,7 @@ void IamStore::insert_version(const PolicyVersionRecord& v) {
 }
 std::optional<PolicyVersionRecord> IamStore::get_version(const std::string& arn, const std::string& version_id) {
   return db_.run([&](Database& db) -> std::optional<PolicyVersionRecord> {
-    return with_cached(
+    return with_statement(
         db,
         "SELECT policy_arn, version_id, document, created_at FROM iam_policy_versions WHERE policy_arn=? AND "
         "version_id=?",
@@ -415,7 +403,7 @@ bool IamStore::detach(const std::string& account, const char* kind, const std::s
 }
 std::vector<std::string> IamStore::attached(const std::string& account, const char* kind, const std::string& name) {
   return db_.run([&](Database& db) {
-    return with_cached(db,
+    return with_statement(db,
                        "SELECT policy_arn FROM iam_attachments WHERE account_id=? AND entity_kind=? AND entity_name=? "
                        "ORDER BY attached_at",
                        [&](Statement& st) {
@@ -459,7 +447,7 @@ std::optional<std::string> IamStore::get_inline(const std::string& account, cons
 std::vector<std::pair<std::string, std::string>> IamStore::list_inline(const std::string& account, const char* kind,
                                                                        const std::string& name) {
   return db_.run([&](Database& db) {
-    return with_cached(db,
+    return with_statement(db,
                        "SELECT policy_name, document FROM iam_inline_policies WHERE account_id=? AND entity_kind=? AND "
                        "entity_name=? ORDER BY policy_name",
                        [&](Statement& st) {
@@ -483,7 +471,7 @@ bool IamStore::delete_inline(const std::string& account, const char* kind, const
 // ---- tags ----
 std::vector<Tag> IamStore::tags(const std::string& account, const char* kind, const std::string& key) {
   return db_.run([&](Database& db) {
-    return with_cached(
+    return with_statement(
         db, "SELECT tag_key, tag_value FROM iam_tags WHERE account_id=? AND entity_kind=? AND entity_key=? ORDER BY seq",
         [&](Statement& st) {
           st.bind(1, account).bind(2, kind).bind(3, key);
@@ -515,7 +503,7 @@ void IamStore::remove_tags(const std::string& account, const char* kind, const s
 // ---- boundaries ----
 std::optional<std::string> IamStore::boundary(const std::string& account, const char* kind, const std::string& name) {
   return db_.run([&](Database& db) -> std::optional<std::string> {
-    return with_cached(db, "SELECT policy_arn FROM iam_boundaries WHERE account_id=? AND entity_kind=? AND entity_name=?",
+    return with_statement(db, "SELECT policy_arn FROM iam_boundaries WHERE account_id=? AND entity_kind=? AND entity_name=?",
                        [&](Statement& st) -> std::optional<std::string> {
                          st.bind(1, account).bind(2, kind).bind(3, name);
                          if (!st.step()) return std::nullopt;
