@@ -5,8 +5,10 @@
 //
 //   build/orgroot_micro_bench --benchmark_filter=App
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <chrono>
 #include <memory>
 #include <pugixml.hpp>
@@ -63,20 +65,29 @@ struct Env {
     if (app) app->stop();
   }
 
-  HttpRequest sts(const std::string& form, const auth::Credentials& c) const {
+  HttpRequest sts(const std::string& form, const auth::Credentials& c, const char* service = "sts") const {
     HttpRequest req;
     req.method = "POST";
     req.target = "/";
     req.headers = {{"Host", "127.0.0.1:4570"},
                    {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
     req.body = form;
-    auth::sign_request(req, c, "us-east-1", "sts", clock.now());
+    auth::sign_request(req, c, "us-east-1", service, clock.now());
     req.headers.push_back({"User-Agent", "aws-cli/2.15.0 Python/3.11.6 Linux/6.1.0 exe/x86_64.debian.12"});
     req.headers.push_back({"Content-Length", std::to_string(req.body.size())});
     req.remote_ip = "127.0.0.1";
     return req;
   }
 };
+
+std::string url_encode(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    else out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
 
 Env& env() {
   static Env e;
@@ -115,6 +126,32 @@ void BM_App_GetCallerIdentity(benchmark::State& state) {
 }
 // Process CPU time: the audit trail's writer thread works for every request too.
 BENCHMARK(BM_App_GetCallerIdentity)->Arg(0)->Arg(1)->MeasureProcessCPUTime();
+
+// AssumeRole of a role in the caller's account: trust policy and identity policies evaluated, a
+// session issued, the call recorded in the audit trail.
+void BM_App_AssumeRole(benchmark::State& state) {
+  Env& e = env();
+  if (!e.error.empty()) {
+    state.SkipWithError(e.error.c_str());
+    return;
+  }
+  static const bool created = [&] {
+    const std::string trust =
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]})";
+    HttpRequest req = e.sts("Action=CreateRole&Version=2010-05-08&RoleName=bench-role&AssumeRolePolicyDocument=" +
+                                url_encode(trust),
+                            e.admin, "iam");
+    return e.app->handle(req).status == 200;
+  }();
+  if (!created) {
+    state.SkipWithError("CreateRole failed");
+    return;
+  }
+  run(state, e.sts("Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A000000000000%3Arole%2Fbench-role"
+                   "&RoleSessionName=bench&DurationSeconds=900",
+                   e.admin));
+}
+BENCHMARK(BM_App_AssumeRole)->MeasureProcessCPUTime();
 
 // The cheapest answer the server gives (no signature, no store): the floor of App::handle.
 void BM_App_Health(benchmark::State& state) {

@@ -1,5 +1,6 @@
 #include "common/ids.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <cstdint>
@@ -11,7 +12,25 @@
 namespace orgroot {
 
 void SecureRandom::fill(unsigned char* out, size_t n) {
-  if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
+  // OpenSSL's DRBG costs about the same for 4 KiB as for a few bytes, and ids, keys and tokens are
+  // built a few bytes at a time: each thread draws a block and hands it out, never twice.
+  struct Pool {
+    unsigned char bytes[4096];
+    size_t used = sizeof bytes;
+    ~Pool() { OPENSSL_cleanse(bytes, sizeof bytes); }
+  };
+  thread_local Pool pool;
+  if (n >= sizeof pool.bytes) {
+    if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
+    return;
+  }
+  if (sizeof pool.bytes - pool.used < n) {
+    if (RAND_bytes(pool.bytes, static_cast<int>(sizeof pool.bytes)) != 1) throw std::runtime_error("RAND_bytes failed");
+    pool.used = 0;
+  }
+  std::memcpy(out, pool.bytes + pool.used, n);
+  OPENSSL_cleanse(pool.bytes + pool.used, n);  // handed out once: not kept in memory
+  pool.used += n;
 }
 
 namespace {

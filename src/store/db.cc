@@ -1,10 +1,14 @@
 #include "store/db.h"
 
 #include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <cstring>
 
 namespace orgroot::store {
 
-Db::Db(const std::string& path) : db_(path) {
+Db::Db(const std::string& path) : db_(path), durable_(path != ":memory:") {
+  sqlite3_update_hook(db_.raw(), &Db::row_changed, this);
   db_.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations(component TEXT NOT NULL, version INTEGER NOT NULL, "
       "applied_at TEXT NOT NULL, PRIMARY KEY(component, version))");
@@ -51,8 +55,21 @@ void Db::reset() {
     for (const auto& t : tables) db_.exec("DELETE FROM \"" + t + "\"");
     tx.commit();
     db_.exec("PRAGMA foreign_keys=ON");
+    generation_.fetch_add(1, std::memory_order_acq_rel);  // DELETE without WHERE may skip the hook
   }
   for (auto& l : reset_listeners_) l();
+}
+
+void Db::row_changed(void* self, int, const char*, const char* table, long long) {
+  auto* db = static_cast<Db*>(self);
+  for (const auto& t : db->volatile_tables_)
+    if (std::strcmp(t.c_str(), table) == 0) return;
+  db->generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void Db::volatile_table(std::string name) {
+  std::lock_guard lk(mu_);
+  volatile_tables_.push_back(std::move(name));
 }
 
 void Db::on_reset(std::function<void()> listener) { reset_listeners_.push_back(std::move(listener)); }

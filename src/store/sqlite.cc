@@ -1,6 +1,9 @@
 #include "store/sqlite.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
 
 namespace orgroot::store {
 
@@ -69,15 +72,28 @@ double Statement::f64(int col) const { return sqlite3_column_double(st_, col); }
 bool Statement::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
 Database::Database(const std::string& path) {
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  // Callers serialize every use of a connection (store::Db's lock), so SQLite's own mutex would
+  // only be taken twice more per call.
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  std::string name = path;
+  const bool in_memory = path == ":memory:";
+  if (in_memory) {
+    // A database of its own in the memdb VFS rather than ":memory:": an in-memory pager keeps
+    // every page on its dirty list, so each commit walked the whole database and writes slowed
+    // down as it grew; in memdb a commit costs what it changed.
+    static std::atomic<uint64_t> counter{0};
+    name = fmt::format("file:/orgroot-{}-{}?vfs=memdb", static_cast<long>(::getpid()), ++counter);
+    flags |= SQLITE_OPEN_URI;
+  }
+  if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
     throw SqliteError("sqlite: open " + path + ": " + msg);
   }
   sqlite3_busy_timeout(db_, 5000);
-  if (path != ":memory:") exec("PRAGMA journal_mode=WAL");
+  // In memory, the rollback journal stays in memory too (transactions still roll back).
+  exec(in_memory ? "PRAGMA journal_mode=MEMORY" : "PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");
   exec("PRAGMA foreign_keys=ON");
 }
@@ -131,17 +147,18 @@ void Database::exec(std::string_view sql) {
   }
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+// BEGIN, COMMIT and ROLLBACK come from the statement pool: exec would parse them on every write.
+Transaction::Transaction(Database& db) : db_(db) { db_.prepare("BEGIN IMMEDIATE").run(); }
 Transaction::~Transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      db_.prepare("ROLLBACK").run();
     } catch (...) {
     }
   }
 }
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.prepare("COMMIT").run();
   done_ = true;
 }
 

@@ -6,6 +6,7 @@ namespace orgroot::store {
 
 SqliteIdentityStore::SqliteIdentityStore(Db& db) : db_(db) {
   db_.migrate("identity", identity_schema_migrations());
+  db_.volatile_table("sessions");  // nothing cached depends on them
   db_.on_reset([this] { forget_cached(); });
 }
 

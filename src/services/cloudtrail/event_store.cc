@@ -89,6 +89,7 @@ constexpr std::chrono::milliseconds kGatherTime{2};
 
 EventStore::EventStore(store::Db& db, store::IdentityStore* identity) : db_(db), identity_(identity) {
   migrate(db_);
+  for (const char* t : {"cloudtrail_events", "cloudtrail_event_keys", "cloudtrail_event_resources"}) db_.volatile_table(t);
   // moto's reset wipes the tables: what is still queued must not come back afterwards.
   db_.before_reset([this] { flush(); });
   writer_ = std::thread([this] { writer_loop(); });
@@ -158,8 +159,9 @@ void EventStore::record(const AuditCall& call) {
   const bool was_empty = queue_.empty();
   for (auto& r : rows) queue_.push_back(std::move(r));
   const uint64_t ticket = ++queued_;
-  // Read-only calls do not wait for their record, unless the writer has fallen far behind.
-  if (read_only && queue_.size() < kMaxQueuedRows) {
+  // Read-only calls do not wait for their record, unless the writer has fallen far behind; nor
+  // does any call when the database is in memory (a commit makes nothing durable there).
+  if ((read_only || !db_.durable()) && queue_.size() < kMaxQueuedRows) {
     // The writer is woken once per batch, not once per call: it then gathers for a moment.
     if (was_empty || queue_.size() == kWakeRows) work_cv_.notify_one();
     return;
@@ -196,8 +198,10 @@ void EventStore::commit_queue(std::unique_lock<std::mutex>& lk) {
   lk.lock();
   committed_ = std::max(committed_, upto);
   writing_ = false;
-  done_cv_.notify_all();
-  work_cv_.notify_one();  // rows queued meanwhile are the writer's
+  if (waiting_ > 0) done_cv_.notify_all();
+  // Rows queued meanwhile are the writer's. Waking it for nothing would cost two thread switches
+  // per write on a busy core.
+  if (!queue_.empty()) work_cv_.notify_one();
 }
 
 void EventStore::flush() {
@@ -210,7 +214,9 @@ void EventStore::writer_loop() {
   for (;;) {
     work_cv_.wait(lk, [&] { return stopping_ || (!queue_.empty() && !writing_); });
     if (writing_) {  // stopping while a caller commits: let it finish
+      ++waiting_;
       done_cv_.wait(lk, [&] { return !writing_; });
+      --waiting_;
       continue;
     }
     if (queue_.empty()) {

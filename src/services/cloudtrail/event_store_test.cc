@@ -40,13 +40,31 @@ int64_t rows_in_table(store::Db& db) {
 }
 
 TEST(EventStoreWriter, WritesAreCommittedBeforeRecordReturns) {
+  const std::string path = ::testing::TempDir() + "/event_store_write_test.db";
+  std::remove(path.c_str());
+  {
+    store::Db db(path);
+    EventStore s(db, nullptr);
+    for (int i = 0; i < 20; ++i) {
+      s.record(call("CreateUser", kT0 + i));
+      // No flush: on disk, a write's record is in the table when record() returns.
+      EXPECT_EQ(rows_in_table(db), i + 1);
+    }
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+}
+
+TEST(EventStoreWriter, InMemoryWritesAreQueuedAndLookupsStillSeeThem) {
   store::Db db(":memory:");
   EventStore s(db, nullptr);
-  for (int i = 0; i < 20; ++i) {
-    s.record(call("CreateUser", kT0 + i));
-    // No flush: a write's record is in the table when record() returns.
-    EXPECT_EQ(rows_in_table(db), i + 1);
-  }
+  for (int i = 0; i < 20; ++i) s.record(call("CreateUser", kT0 + i));
+  EventQuery q;
+  q.account_id = kA;
+  q.limit = 100;
+  auto rows = s.lookup(q);  // flushes what is queued first
+  ASSERT_EQ(rows.size(), 20u);
+  EXPECT_EQ(rows.front().event_name, "CreateUser");
+  EXPECT_FALSE(rows.front().read_only);
 }
 
 TEST(EventStoreWriter, LookupSeesReadOnlyCallsRecordedBeforeIt) {

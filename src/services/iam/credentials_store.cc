@@ -167,6 +167,7 @@ bool verify_password_hash(std::string_view stored, std::string_view password) {
 
 CredentialsStore::CredentialsStore(store::Db& db) : db_(db) {
   db_.migrate("iam-credentials", migrations());
+  db_.volatile_table("iam_access_key_last_used");
   db_.on_reset([this] {
     std::lock_guard lk(use_mu_);
     pending_use_.clear();

@@ -147,7 +147,6 @@ OperationResult IamService::delete_policy(CallContext& c, const boost::json::obj
         "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. "
         "The default version is deleted with the policy.");
   store_.delete_policy(arn);
-  changed();
   return boost::json::value(empty());
 }
 
@@ -175,7 +174,6 @@ OperationResult IamService::create_policy_version(CallContext& c, const boost::j
   rec->updated_at = v.created_at;
   if (set_default) rec->default_version = v.version_id;
   store_.update_policy(*rec);
-  changed();
   boost::json::object pv{{"VersionId", v.version_id}, {"IsDefaultVersion", set_default}, {"CreateDate", v.created_at}};
   return boost::json::value(boost::json::object{{"PolicyVersion", std::move(pv)}});
 }
@@ -232,7 +230,6 @@ OperationResult IamService::delete_policy_version(CallContext& c, const boost::j
   if (!store_.get_version(arn, vid)) return no_version(arn, vid);
   if (vid == rec->default_version) return conflict("Cannot delete the default version of a policy.");
   store_.delete_version(arn, vid);
-  changed();
   return boost::json::value(empty());
 }
 
@@ -247,7 +244,6 @@ OperationResult IamService::set_default_policy_version(CallContext& c, const boo
   rec->default_version = vid;
   rec->updated_at = std::floor(deps_.clock.now_seconds());
   store_.update_policy(*rec);
-  changed();
   return boost::json::value(empty());
 }
 
@@ -375,7 +371,6 @@ OperationResult IamService::attach(CallContext& c, const boost::json::object& p,
     return AwsError::LimitExceeded(fmt::format("Cannot exceed quota for {}: {}", aws_name, quota));
   if (kind == kUser) deps_.identity.attach_user_policy(account, *name, arn);
   else store_.attach(account, kind, *name, arn);
-  changed();
   return boost::json::value(empty());
 }
 
@@ -388,7 +383,6 @@ OperationResult IamService::detach(CallContext& c, const boost::json::object& p,
   bool removed = kind == kUser ? deps_.identity.detach_user_policy(account, *name, arn)
                                : store_.detach(account, kind, *name, arn);
   if (!removed) return policy_not_found(arn);
-  changed();
   return boost::json::value(empty());
 }
 
@@ -431,7 +425,6 @@ OperationResult IamService::put_inline(CallContext& c, const boost::json::object
   if (auto s = policy::CheckPolicySize(quota, total, *name, policy_size_limit(deps_.quotas, quota_name, quota)); !s)
     return std::move(s).error();
   store_.put_inline(account, kind, *name, policy_name, doc);
-  changed();
   return boost::json::value(empty());
 }
 
@@ -457,7 +450,6 @@ OperationResult IamService::delete_inline(CallContext& c, const boost::json::obj
   std::string policy_name = param_str(p, "PolicyName");
   if (!store_.delete_inline(account, kind, *name, policy_name))
     return AwsError::NoSuchEntity(fmt::format("The {} policy with name {} cannot be found.", noun(kind), policy_name));
-  changed();
   return boost::json::value(empty());
 }
 
@@ -486,7 +478,6 @@ OperationResult IamService::put_boundary(CallContext& c, const boost::json::obje
   if (!v || !v->attachable)
     return AwsError::NoSuchEntity(fmt::format("Scope ARN: {} does not exist or is not attachable.", arn));
   store_.set_boundary(account, kind, *name, arn);
-  changed();
   return boost::json::value(empty());
 }
 
@@ -495,7 +486,6 @@ OperationResult IamService::delete_boundary(CallContext& c, const boost::json::o
   auto name = need_entity(account, kind, p);
   if (!name) return std::move(name).error();
   store_.clear_boundary(account, kind, *name);
-  changed();
   return boost::json::value(empty());
 }
 

@@ -88,7 +88,6 @@ OperationResult IamService::create_role(CallContext& c, const boost::json::objec
     return AwsError::EntityAlreadyExists(fmt::format("Role with name {} already exists.", r.role_name));
   if (!boundary.empty()) store_.set_boundary(account, kRole, r.role_name, boundary);
   if (!tags->empty()) store_.put_tags(account, kRole, r.role_name, *tags);
-  changed();
   boost::json::object o = role_json(r, false);
   o.erase("MaxSessionDuration");  // CreateRole leaves it out, as AWS does
   if (!boundary.empty()) o["PermissionsBoundary"] = boundary_json(account, kRole, r.role_name);
@@ -121,7 +120,6 @@ OperationResult IamService::update_role(CallContext& c, const boost::json::objec
   if (param(p, "Description")) r->description = param_str(p, "Description");
   if (auto d = param_int(p, "MaxSessionDuration")) r->max_session_duration = *d;
   store_.update_role(*r);
-  changed();
   return boost::json::value(boost::json::object{});
 }
 
@@ -130,7 +128,6 @@ OperationResult IamService::update_role_description(CallContext& c, const boost:
   if (!r) return std::move(r).error();
   r->description = param_str(p, "Description");
   store_.update_role(*r);
-  changed();
   return boost::json::value(boost::json::object{{"Role", role_json(*r, true)}});
 }
 
@@ -144,7 +141,6 @@ OperationResult IamService::delete_role(CallContext& c, const boost::json::objec
     return AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.", 409);
   store_.forget_entity(account, kRole, r->role_name);
   store_.delete_role(account, r->role_name);
-  changed();
   return boost::json::value(boost::json::object{});
 }
 
@@ -155,7 +151,6 @@ OperationResult IamService::update_assume_role_policy(CallContext& c, const boos
   if (auto s = check_trust_policy(doc); !s) return std::move(s).error();
   r->trust_policy = doc;
   store_.update_role(*r);
-  changed();
   return boost::json::value(boost::json::object{});
 }
 
@@ -166,7 +161,6 @@ OperationResult IamService::tag_role(CallContext& c, const boost::json::object& 
   auto tags = read_tags(p, account, kRole, r->role_name, "TagsPerRole");
   if (!tags) return std::move(tags).error();
   store_.put_tags(account, kRole, r->role_name, *tags);
-  changed();
   return boost::json::value(boost::json::object{});
 }
 
@@ -179,7 +173,6 @@ OperationResult IamService::untag_role(CallContext& c, const boost::json::object
     for (const auto& k : v->get_array())
       if (k.is_string()) keys.emplace_back(k.get_string());
   store_.remove_tags(account, kRole, r->role_name, keys);
-  changed();
   return boost::json::value(boost::json::object{});
 }
 

@@ -45,15 +45,27 @@ void put_page(boost::json::object& out, const Page& p) {
 }
 
 IamService::IamService(ServiceDeps& deps, const AwsPolicyCatalog& aws_policies)
-    : deps_(deps), aws_(aws_policies), store_(deps.db) {
+    : deps_(deps), aws_(aws_policies), store_(deps.db), entity_policies_(deps.db), roles_by_arn_(deps.db) {
   deps_.db.on_reset([this] {
-    std::lock_guard lk(cache_mu_);
-    compiled_.clear();
-    changed();
+    {
+      std::lock_guard lk(cache_mu_);
+      compiled_.clear();
+    }
+    std::lock_guard lk(role_use_mu_);
+    pending_role_use_.clear();
   });
-#define IAM_OP(name, fn) on(name, [this](CallContext& c, const boost::json::object& p) { return fn(c, p); })
+  // Every IAM operation first writes the RoleLastUsed stamps AssumeRole left, so that IAM reads
+  // them, and deletes and renames act on them, in the order the calls came.
+#define IAM_OP(name, fn)                                                 \
+  on(name, [this](CallContext& c, const boost::json::object& p) {        \
+    flush_role_use();                                                    \
+    return fn(c, p);                                                     \
+  })
 #define IAM_KIND_OP(name, fn, kind) \
-  on(name, [this, kind_ = kind](CallContext& c, const boost::json::object& p) { return fn(c, p, kind_); })
+  on(name, [this, kind_ = kind](CallContext& c, const boost::json::object& p) { \
+    flush_role_use();                                                          \
+    return fn(c, p, kind_);                                                    \
+  })
   IAM_OP("CreateUser", create_user);
   IAM_OP("GetUser", get_user);
   IAM_OP("ListUsers", list_users);

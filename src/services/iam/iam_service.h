@@ -45,6 +45,7 @@ class IamService final : public Service,
                          public RoleDirectory {
  public:
   IamService(ServiceDeps& deps, const AwsPolicyCatalog& aws_policies);
+  ~IamService() override;
   std::string_view name() const override { return "iam"; }
   AuthzTarget authz_target(std::string_view operation, const boost::json::object& params,
                            const CallContext& ctx) const override;
@@ -97,7 +98,6 @@ class IamService final : public Service,
   Result<std::vector<Tag>> read_tags(const boost::json::object& params, const std::string& account, const char* kind,
                                      const std::string& key, const char* quota_name);
   boost::json::value boundary_json(const std::string& account, const char* kind, const std::string& name);
-  void changed() { generation_.fetch_add(1); }
 
   // ---- users and groups (iam_users.cc) ----
   boost::json::object user_json(const store::UserRecord& u, bool full);
@@ -174,9 +174,25 @@ class IamService final : public Service,
   std::vector<UserDeleteCheck> delete_checks_;
   std::vector<std::function<void(const std::string&, const std::string&)>> user_deleted_;
   std::vector<UserRenamed> user_renamed_;
-  std::atomic<uint64_t> generation_{0};
   std::mutex cache_mu_;
   std::unordered_map<std::string, policy::PolicyPtr> compiled_;  // kind + document -> compiled
+  // What the authorizer and STS ask on every request, kept while the database is unchanged.
+  struct EntityPolicies {
+    std::vector<policy::PolicyPtr> identity;
+    policy::PolicyPtr boundary;
+    std::vector<std::pair<std::string, std::string>> tags;
+  };
+  store::GenerationCache<std::string, std::shared_ptr<const EntityPolicies>> entity_policies_;
+  store::GenerationCache<std::string, std::optional<AssumableRole>> roles_by_arn_;
+  // RoleLastUsed stamps of AssumeRole, written before the next IAM operation (or at shutdown)
+  // rather than once per AssumeRole. Key: account + '\n' + role name.
+  struct RoleUse {
+    double at = 0;
+    std::string region;
+  };
+  std::mutex role_use_mu_;
+  std::unordered_map<std::string, RoleUse> pending_role_use_;
+  void flush_role_use();
 };
 
 }  // namespace orgroot::services::iam

@@ -86,7 +86,6 @@ OperationResult IamService::create_user(CallContext& c, const boost::json::objec
   deps_.identity.put_user(u);
   if (!boundary.empty()) store_.set_boundary(account, kUser, name, boundary);
   if (!tags->empty()) store_.put_tags(account, kUser, name, *tags);
-  changed();
   return boost::json::value(boost::json::object{{"User", user_json(u, true)}});
 }
 
@@ -145,7 +144,6 @@ OperationResult IamService::update_user(CallContext& c, const boost::json::objec
     store_.rename_user_references(account, u->user_name, renamed.user_name);
     for (const auto& f : user_renamed_) f(account, u->user_name, renamed.user_name);
   }
-  changed();
   return boost::json::value(boost::json::object{});
 }
 
@@ -167,7 +165,6 @@ OperationResult IamService::delete_user(CallContext& c, const boost::json::objec
   store_.forget_entity(account, kUser, name);
   deps_.identity.delete_user(account, name);
   for (const auto& f : user_deleted_) f(account, name);
-  changed();
   return boost::json::value(boost::json::object{});
 }
 
@@ -178,7 +175,6 @@ OperationResult IamService::tag_user(CallContext& c, const boost::json::object& 
   auto tags = read_tags(p, account, kUser, u->user_name, "TagsPerUser");
   if (!tags) return std::move(tags).error();
   store_.put_tags(account, kUser, u->user_name, *tags);
-  changed();
   return boost::json::value(boost::json::object{});
 }
 
@@ -187,7 +183,6 @@ OperationResult IamService::untag_user(CallContext& c, const boost::json::object
   auto u = need_user(account, param_str(p, "UserName"));
   if (!u) return std::move(u).error();
   store_.remove_tags(account, kUser, u->user_name, tag_keys(p));
-  changed();
   return boost::json::value(boost::json::object{});
 }
 
@@ -263,7 +258,6 @@ OperationResult IamService::update_group(CallContext& c, const boost::json::obje
   if (strcasecmp(n.group_name.c_str(), g->group_name.c_str()) != 0 && store_.get_group(account, n.group_name))
     return AwsError::EntityAlreadyExists(fmt::format("Group with name {} already exists.", n.group_name));
   store_.update_group(account, g->group_name, n);
-  changed();
   return boost::json::value(boost::json::object{});
 }
 
@@ -279,7 +273,6 @@ OperationResult IamService::delete_group(CallContext& c, const boost::json::obje
     return AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.", 409);
   store_.forget_entity(account, kGroup, g->group_name);
   store_.delete_group(account, g->group_name);
-  changed();
   return boost::json::value(boost::json::object{});
 }
 
@@ -296,7 +289,6 @@ OperationResult IamService::add_user_to_group(CallContext& c, const boost::json:
   if (!member && static_cast<int64_t>(current.size()) >= quota)
     return AwsError::LimitExceeded(fmt::format("Cannot exceed quota for GroupsPerUser: {}", quota));
   store_.add_member(account, g->group_name, u->user_name);
-  changed();
   return boost::json::value(boost::json::object{});
 }
 
@@ -307,7 +299,6 @@ OperationResult IamService::remove_user_from_group(CallContext& c, const boost::
   auto u = need_user(account, param_str(p, "UserName"));
   if (!u) return std::move(u).error();
   if (!store_.remove_member(account, g->group_name, u->user_name)) return no_user(u->user_name);
-  changed();
   return boost::json::value(boost::json::object{});
 }
 

@@ -67,12 +67,26 @@ IdentityPolicies IamService::policies_for(const auth::Principal& who) {
   } else {
     return out;  // root and anonymous callers have no identity policies
   }
-  add_entity_policies(account, kind, name, out.identity);
-  if (kind == kUser)
-    for (const auto& g : store_.groups_of_user(account, name)) add_entity_policies(account, kGroup, g, out.identity);
-  if (auto b = store_.boundary(account, kind, name))
-    if (auto doc = managed_policy_document(*b)) out.permissions_boundary = compiled(*doc, policy::PolicyKind::PermissionsBoundary);
-  for (const auto& t : store_.tags(account, kind, name)) out.principal_tags.emplace_back(t.key, t.value);
+  // Entity names compare case-insensitively in IAM; the cache key keeps the name as given, so
+  // two spellings are two entries of the same policies.
+  std::string key = account;
+  key += '\n';
+  key += kind;
+  key += '\n';
+  key += name;
+  auto entity = entity_policies_.get(key, [&] {
+    auto e = std::make_shared<EntityPolicies>();
+    add_entity_policies(account, kind, name, e->identity);
+    if (kind == kUser)
+      for (const auto& g : store_.groups_of_user(account, name)) add_entity_policies(account, kGroup, g, e->identity);
+    if (auto b = store_.boundary(account, kind, name))
+      if (auto doc = managed_policy_document(*b)) e->boundary = compiled(*doc, policy::PolicyKind::PermissionsBoundary);
+    for (const auto& t : store_.tags(account, kind, name)) e->tags.emplace_back(t.key, t.value);
+    return std::shared_ptr<const EntityPolicies>(std::move(e));
+  });
+  out.identity = entity->identity;
+  out.permissions_boundary = entity->boundary;
+  out.principal_tags = entity->tags;
   if (kind == kRole) {
     for (const auto& sp : who.session_policies) {
       policy::PolicyPtr p;
@@ -117,7 +131,6 @@ Status IamService::provision_member_account(const std::string& account_id, const
   r.max_session_duration = 3600;
   if (!store_.insert_role(r)) return AwsError::InternalFailure("cannot create the account access role");
   store_.attach(account_id, kRole, access_role_name, kAdministratorAccess);
-  changed();
   return OkStatus();
 }
 
@@ -127,11 +140,13 @@ std::optional<AssumableRole> IamService::find_role(const std::string& role_arn) 
   if (role_arn.rfind(prefix, 0) != 0) return std::nullopt;
   auto colon = role_arn.find(':', prefix.size());
   if (colon == std::string::npos || role_arn.compare(colon + 1, 5, "role/") != 0) return std::nullopt;
-  std::string account = role_arn.substr(prefix.size(), colon - prefix.size());
-  std::string name = role_arn.substr(role_arn.rfind('/') + 1);
-  auto r = store_.get_role(account, name);
-  if (!r || strcasecmp(r->arn.c_str(), role_arn.c_str()) != 0) return std::nullopt;
-  return AssumableRole{r->arn, r->role_id, r->role_name, r->account_id, r->trust_policy, r->max_session_duration};
+  return roles_by_arn_.get(role_arn, [&]() -> std::optional<AssumableRole> {
+    std::string account = role_arn.substr(prefix.size(), colon - prefix.size());
+    std::string name = role_arn.substr(role_arn.rfind('/') + 1);
+    auto r = store_.get_role(account, name);
+    if (!r || strcasecmp(r->arn.c_str(), role_arn.c_str()) != 0) return std::nullopt;
+    return AssumableRole{r->arn, r->role_id, r->role_name, r->account_id, r->trust_policy, r->max_session_duration};
+  });
 }
 
 std::optional<std::string> IamService::managed_policy_document(const std::string& policy_arn) {
@@ -144,11 +159,38 @@ std::optional<std::string> IamService::managed_policy_document(const std::string
 void IamService::record_role_use(const std::string& role_arn, std::string_view region) {
   auto role = find_role(role_arn);
   if (!role) return;
-  auto r = store_.get_role(role->account_id, role->role_name);
-  if (!r) return;
-  r->last_used = std::floor(deps_.clock.now_seconds());
-  r->last_used_region = std::string(region);
-  store_.update_role(*r);
+  std::lock_guard lk(role_use_mu_);
+  auto& u = pending_role_use_[role->account_id + '\n' + role->role_name];
+  u.at = std::floor(deps_.clock.now_seconds());
+  u.region.assign(region);
+}
+
+void IamService::flush_role_use() {
+  std::unordered_map<std::string, RoleUse> batch;
+  {
+    std::lock_guard lk(role_use_mu_);
+    if (pending_role_use_.empty()) return;
+    batch.swap(pending_role_use_);
+  }
+  deps_.db.transaction([&](store::Database& db) {
+    for (const auto& [key, use] : batch) {
+      const auto nl = key.find('\n');
+      db.prepare("UPDATE iam_roles SET last_used=?, last_used_region=? WHERE account_id=? AND role_name=?")
+          .bind(1, use.at)
+          .bind(2, use.region)
+          .bind(3, std::string_view(key).substr(0, nl))
+          .bind(4, std::string_view(key).substr(nl + 1))
+          .run();
+    }
+  });
+}
+
+IamService::~IamService() {
+  try {
+    flush_role_use();
+  } catch (const std::exception&) {
+    // The database is closing: the stamps since the last IAM call are lost.
+  }
 }
 
 }  // namespace orgroot::services::iam

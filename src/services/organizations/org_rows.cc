@@ -215,7 +215,7 @@ constexpr const char* kAccountCols =
 }  // namespace
 
 OrganizationsService::OrganizationsService(ServiceDeps& deps, AccountProvisioner* provisioner)
-    : deps_(deps), provisioner_(provisioner) {
+    : deps_(deps), provisioner_(provisioner), memberships_(deps.db), scp_chains_(deps.db) {
   deps_.db.migrate("organizations", migrations());
   deps_.db.on_reset([this] {
     std::lock_guard lk(cache_mu_);

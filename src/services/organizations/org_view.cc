@@ -2,6 +2,8 @@
 // CreateAccount requests, and the compiled-SCP cache.
 #include <spdlog/spdlog.h>
 
+#include <limits>
+
 #include "policy/policy_document.h"
 #include "services/organizations/organizations_service.h"
 
@@ -19,15 +21,24 @@ struct Settled {
 
 void OrganizationsService::settle(bool force) {
   const double now = deps_.clock.now_seconds();
-  // The common case (nothing pending) is one read, without taking a write transaction: the
+  // The common case (nothing due) costs no read at all while the database stays unchanged: the
   // authorizer asks membership() and scp_chain() on every request.
-  const bool pending = deps_.db.run([&](Database& d) {
-    auto st = d.prepare(force ? "SELECT 1 FROM org_create_account_requests WHERE state='IN_PROGRESS' LIMIT 1"
-                              : "SELECT 1 FROM org_create_account_requests WHERE state='IN_PROGRESS' AND due_at<=? "
-                                "LIMIT 1");
-    if (!force) st.bind(1, now);
-    return st.step();
+  const uint64_t generation = deps_.db.generation();
+  if (!force) {
+    std::lock_guard lk(settle_mu_);
+    if (settled_generation_ == generation && now < next_due_) return;
+  }
+  const double next_due = deps_.db.run([&](Database& d) {
+    auto st = d.prepare("SELECT MIN(due_at) FROM org_create_account_requests WHERE state='IN_PROGRESS'");
+    st.step();
+    return st.is_null(0) ? std::numeric_limits<double>::infinity() : st.f64(0);
   });
+  {
+    std::lock_guard lk(settle_mu_);
+    settled_generation_ = generation;
+    next_due_ = next_due;
+  }
+  const bool pending = force ? next_due != std::numeric_limits<double>::infinity() : next_due <= now;
   if (!pending) return;
   std::vector<Settled> done = deps_.db.transaction([&](Database& d) {
     std::vector<Settled> out;
@@ -81,16 +92,22 @@ void OrganizationsService::settle(bool force) {
 
 std::optional<OrgMembership> OrganizationsService::membership(const std::string& account_id) {
   settle();
-  return deps_.db.run([&](Database& d) -> std::optional<OrgMembership> {
-    auto o = org_of_account(d, account_id);
-    if (!o) return std::nullopt;
-    return OrgMembership{o->id, o->management_account_id, o->management_account_id == account_id,
-                         o->feature_set == "ALL"};
+  return memberships_.get(account_id, [&] {
+    return deps_.db.run([&](Database& d) -> std::optional<OrgMembership> {
+      auto o = org_of_account(d, account_id);
+      if (!o) return std::nullopt;
+      return OrgMembership{o->id, o->management_account_id, o->management_account_id == account_id,
+                           o->feature_set == "ALL"};
+    });
   });
 }
 
 std::vector<policy::PolicyLevel> OrganizationsService::scp_chain(const std::string& account_id) {
   settle();
+  return scp_chains_.get(account_id, [&] { return read_scp_chain(account_id); });
+}
+
+std::vector<policy::PolicyLevel> OrganizationsService::read_scp_chain(const std::string& account_id) {
   struct Level {
     std::vector<std::pair<std::string, std::string>> policies;  // id, content
   };

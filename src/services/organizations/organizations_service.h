@@ -134,12 +134,21 @@ class OrganizationsService final : public Service, public OrganizationView {
 
   // ---- compiled SCPs ----
   policy::PolicyPtr compiled(const std::string& policy_id, const std::string& content);
+  std::vector<policy::PolicyLevel> read_scp_chain(const std::string& account_id);
   void forget_compiled(const std::string& policy_id);
 
   ServiceDeps& deps_;
   AccountProvisioner* provisioner_;
   std::mutex cache_mu_;
   std::unordered_map<std::string, policy::PolicyPtr> compiled_;
+  // What the authorizer asks on every request, kept while the database is unchanged.
+  store::GenerationCache<std::string, std::optional<OrgMembership>> memberships_;
+  store::GenerationCache<std::string, std::vector<policy::PolicyLevel>> scp_chains_;
+  // settle() has nothing to do while the database is at settled_generation_ and the clock before
+  // next_due_ (the earliest CreateAccount in progress; infinity when none is).
+  std::mutex settle_mu_;
+  uint64_t settled_generation_ = 0;
+  double next_due_ = 0;
 };
 
 // ---- pagination (NextToken / MaxResults on every List) ----
