@@ -34,35 +34,47 @@ AwsError invalid_token(bool s3) {
 }
 }  // namespace
 
-Principal Authenticator::session_principal(const std::string& key_id, const std::string& principal_json) {
+std::shared_ptr<const Authenticator::OpenedSession> Authenticator::session(const std::string& key_id,
+                                                                           const std::string& token) {
+  if (token.empty()) return nullptr;
   {
-    std::lock_guard lk(parsed_mu_);
-    auto it = parsed_.find(key_id);
-    if (it != parsed_.end() && it->second.json == principal_json) return *it->second.principal;
+    std::lock_guard lk(opened_mu_);
+    auto it = opened_.find(key_id);
+    if (it != opened_.end() && it->second->token == token) return it->second;
   }
-  auto parsed = std::make_shared<const Principal>(Principal::from_json(principal_json));
-  std::lock_guard lk(parsed_mu_);
-  if (parsed_.size() >= 100000) parsed_.clear();  // bounded; sessions expire anyway
-  parsed_[key_id] = ParsedSession{principal_json, parsed};
-  return *parsed;
+  auto rec = store_.open_session(key_id, token);
+  if (!rec) return nullptr;
+  auto principal = std::make_shared<const Principal>(Principal::from_json(rec->principal_json));
+  auto opened = std::make_shared<const OpenedSession>(OpenedSession{token, std::move(*rec), std::move(principal)});
+  std::lock_guard lk(opened_mu_);
+  if (opened_.size() >= 100000) opened_.clear();  // bounded; sessions expire anyway
+  opened_[key_id] = opened;
+  return opened;
 }
 
 Result<Principal> Authenticator::principal_for_key(const SigV4Params& p, bool s3, std::string& secret) {
   const std::string& id = p.access_key_id;
   if (id.size() >= 4 && id.compare(0, 4, "ASIA") == 0) {
-    auto s = store_.get_session(id);
-    if (!s) return invalid_key(s3);
-    if (p.security_token.empty() || p.security_token != s->session_token) return invalid_token(s3);
-    if (clock_.now_seconds() >= s->expiration) {
+    auto s = session(id, p.security_token);
+    if (!s) {
+      // A session row of an older data directory, or none: a temporary key is nothing without
+      // its token.
+      auto row = store_.get_session(id);
+      if (!row) return invalid_key(s3);
+      if (p.security_token != row->session_token) return invalid_token(s3);
+      s = std::make_shared<const OpenedSession>(
+          OpenedSession{row->session_token, *row, std::make_shared<const Principal>(Principal::from_json(row->principal_json))});
+    }
+    if (clock_.now_seconds() >= s->record.expiration) {
       if (s3) return AwsError("ExpiredToken", "The provided token has expired.", 400);
       return AwsError::ExpiredToken();
     }
-    secret = s->secret;
-    Principal pr = session_principal(id, s->principal_json);
+    secret = s->record.secret;
+    Principal pr = *s->principal;
     pr.access_key_id = id;
     pr.temporary = true;
-    pr.expiration = s->expiration;
-    pr.issued_at = s->created_at;
+    pr.expiration = s->record.expiration;
+    pr.issued_at = s->record.created_at;
     return pr;
   }
   auto k = store_.get_access_key(id);

@@ -57,24 +57,30 @@ class Authenticator {
   using KeyUseListener = std::function<void(const std::string& access_key_id, std::string_view service,
                                             std::string_view region)>;
   void on_key_used(KeyUseListener l) { key_used_ = std::move(l); }
+  // Forgets the sessions opened so far (after a reset, which changes the store's sealing key).
+  void forget_sessions() {
+    std::lock_guard lk(opened_mu_);
+    opened_.clear();
+  }
 
  private:
   Result<Principal> principal_for_key(const SigV4Params& p, bool s3_style, std::string& secret);
-  // A session's principal, parsed once: sessions never change, and parsing their JSON cost more
-  // than the rest of the lookup.
-  Principal session_principal(const std::string& key_id, const std::string& principal_json);
+  // A sealed session opened and its principal parsed, once per token: sessions never change, and
+  // opening and parsing cost more than the rest of the request.
+  struct OpenedSession {
+    std::string token;
+    store::SessionRecord record;
+    std::shared_ptr<const Principal> principal;
+  };
+  std::shared_ptr<const OpenedSession> session(const std::string& key_id, const std::string& token);
 
   store::IdentityStore& store_;
   const Clock& clock_;
   MotoCompat* moto_;
   SigningKeyCache cache_;
   KeyUseListener key_used_;
-  struct ParsedSession {
-    std::string json;  // what it was parsed from: a reset store may reuse nothing, but be sure
-    std::shared_ptr<const Principal> principal;
-  };
-  std::mutex parsed_mu_;
-  std::unordered_map<std::string, ParsedSession> parsed_;
+  std::mutex opened_mu_;
+  std::unordered_map<std::string, std::shared_ptr<const OpenedSession>> opened_;
 };
 
 }  // namespace orgroot::auth

@@ -249,6 +249,7 @@ void App::start() {
 
   if (o.compat == "moto") I.moto = std::make_unique<auth::MotoCompat>();
   I.authenticator = std::make_unique<auth::Authenticator>(*I.store, I.clock(), I.moto.get());
+  I.db->on_reset([a = I.authenticator.get()] { a->forget_sessions(); });  // a reset ends every session
   I.sts = std::make_unique<services::StsService>(*I.store, I.clock(), I.random);
   for (const auto& [name, value] : o.quotas) I.quotas.set(name, value);
   I.deps = std::make_unique<services::ServiceDeps>(

@@ -71,6 +71,15 @@ class IdentityStore {
   // Deletes the key (and forgets it in any cache). No-op when absent.
   virtual void delete_access_key(const std::string& access_key_id) = 0;
 
+  // Temporary sessions live in their tokens, as AWS's do: seal_session returns the session token
+  // (the record, its session_token field aside, encrypted and authenticated with this server's
+  // key), and open_session gives the record back for that token and access key id, or nothing when
+  // the token was not sealed by this server's current key, was altered, or names another key. No
+  // row is written for a session; a moto reset changes the key, ending every session.
+  virtual std::string seal_session(const SessionRecord& s) = 0;
+  virtual std::optional<SessionRecord> open_session(const std::string& access_key_id, const std::string& token) = 0;
+  // Sessions stored as rows by earlier versions of orgroot (data directories made before sealed
+  // tokens): still honoured until they expire.
   virtual void put_session(const SessionRecord& s) = 0;
   virtual std::optional<SessionRecord> get_session(const std::string& access_key_id) = 0;
 

@@ -1,5 +1,7 @@
 #include "store/sqlite_identity_store.h"
 
+#include <cstring>
+
 #include "store/schema.h"
 
 namespace orgroot::store {
@@ -11,10 +13,99 @@ SqliteIdentityStore::SqliteIdentityStore(Db& db) : db_(db) {
 }
 
 void SqliteIdentityStore::forget_cached() {
-  std::unique_lock lk(cache_mu_);
-  key_cache_.clear();
-  session_cache_.clear();
-  user_cache_.clear();
+  {
+    std::unique_lock lk(cache_mu_);
+    key_cache_.clear();
+    session_cache_.clear();
+    user_cache_.clear();
+  }
+  std::lock_guard lk(session_key_mu_);
+  session_key_.reset();  // a reset wiped the settings: the next session makes a new key
+}
+
+// ---- sealed sessions ----------------------------------------------------------------------------
+
+namespace {
+constexpr std::string_view kSessionKeySetting = "session_token_key";
+constexpr std::string_view kSealContext = "orgroot session v1";
+// AWS's regional session tokens start so; what follows is ours (base64 of the sealed record).
+constexpr std::string_view kTokenPrefix = "IQoJb3JpZ2luX2VjE";
+
+void put_field(std::string& out, std::string_view s) {
+  const auto n = static_cast<uint32_t>(s.size());
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+  out.append(s);
+}
+void put_field(std::string& out, double d) {
+  char b[sizeof d];
+  std::memcpy(b, &d, sizeof d);
+  out.append(b, sizeof d);
+}
+bool get_field(std::string_view& in, std::string& s) {
+  if (in.size() < 4) return false;
+  uint32_t n = 0;
+  for (int i = 0; i < 4; ++i) n |= static_cast<uint32_t>(static_cast<unsigned char>(in[i])) << (8 * i);
+  in.remove_prefix(4);
+  if (in.size() < n) return false;
+  s.assign(in.substr(0, n));
+  in.remove_prefix(n);
+  return true;
+}
+bool get_field(std::string_view& in, double& d) {
+  if (in.size() < sizeof d) return false;
+  std::memcpy(&d, in.data(), sizeof d);
+  in.remove_prefix(sizeof d);
+  return true;
+}
+}  // namespace
+
+sealed::Key SqliteIdentityStore::session_key() {
+  std::lock_guard lk(session_key_mu_);
+  if (session_key_) return *session_key_;
+  sealed::Key k{};
+  auto stored = get_setting(std::string(kSessionKeySetting));
+  auto bytes = stored ? sealed::unbase64(*stored) : std::nullopt;
+  if (bytes && bytes->size() == k.size()) {
+    std::memcpy(k.data(), bytes->data(), k.size());
+  } else {
+    SecureRandom r;
+    k = sealed::new_key(r);
+    put_setting(std::string(kSessionKeySetting),
+                sealed::base64(std::string_view(reinterpret_cast<const char*>(k.data()), k.size())));
+  }
+  session_key_ = k;
+  return k;
+}
+
+std::string SqliteIdentityStore::seal_session(const SessionRecord& s) {
+  std::string plain;
+  plain.reserve(64 + s.access_key_id.size() + s.secret.size() + s.account_id.size() + s.principal_json.size());
+  put_field(plain, s.access_key_id);
+  put_field(plain, s.secret);
+  put_field(plain, s.account_id);
+  put_field(plain, s.expiration);
+  put_field(plain, s.created_at);
+  put_field(plain, s.principal_json);
+  SecureRandom r;
+  return std::string(kTokenPrefix) + sealed::base64(sealed::seal(session_key(), plain, kSealContext, r));
+}
+
+std::optional<SessionRecord> SqliteIdentityStore::open_session(const std::string& access_key_id,
+                                                               const std::string& token) {
+  if (token.size() <= kTokenPrefix.size() || token.compare(0, kTokenPrefix.size(), kTokenPrefix) != 0)
+    return std::nullopt;
+  auto box = sealed::unbase64(std::string_view(token).substr(kTokenPrefix.size()));
+  if (!box) return std::nullopt;
+  auto plain = sealed::open(session_key(), *box, kSealContext);
+  if (!plain) return std::nullopt;
+  std::string_view in(*plain);
+  SessionRecord s;
+  if (!get_field(in, s.access_key_id) || !get_field(in, s.secret) || !get_field(in, s.account_id) ||
+      !get_field(in, s.expiration) || !get_field(in, s.created_at) || !get_field(in, s.principal_json) ||
+      !in.empty() || s.access_key_id != access_key_id)
+    return std::nullopt;
+  s.session_token = token;
+  return s;
 }
 
 void SqliteIdentityStore::put_account(const AccountRecord& a) {

@@ -5,6 +5,9 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
+
+#include "common/sealed_box.h"
 #include <shared_mutex>
 #include <unordered_map>
 
@@ -33,6 +36,8 @@ class SqliteIdentityStore final : public IdentityStore {
   std::optional<AccessKeyRecord> get_access_key(const std::string& access_key_id) override;
   std::vector<AccessKeyRecord> list_access_keys(const std::string& account_id, const std::string& user_name) override;
   void delete_access_key(const std::string& access_key_id) override;
+  std::string seal_session(const SessionRecord& s) override;
+  std::optional<SessionRecord> open_session(const std::string& access_key_id, const std::string& token) override;
   void put_session(const SessionRecord& s) override;
   std::optional<SessionRecord> get_session(const std::string& access_key_id) override;
   void attach_user_policy(const std::string& account_id, const std::string& user_name,
@@ -43,7 +48,11 @@ class SqliteIdentityStore final : public IdentityStore {
 
  private:
   void forget_cached();
+  // The key sessions are sealed with: kept in the settings table, made at first use.
+  sealed::Key session_key();
   Db& db_;
+  std::mutex session_key_mu_;
+  std::optional<sealed::Key> session_key_;
   std::shared_mutex cache_mu_;
   std::unordered_map<std::string, std::shared_ptr<const AccessKeyRecord>> key_cache_;
   std::unordered_map<std::string, std::shared_ptr<const SessionRecord>> session_cache_;

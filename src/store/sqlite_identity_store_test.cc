@@ -51,6 +51,69 @@ TEST(SqliteIdentityStore, RecordsSurviveReopen) {
   EXPECT_EQ(db.schema_version("identity"), static_cast<int>(identity_schema_migrations().size()));
 }
 
+SessionRecord sample_session() {
+  return SessionRecord{"ASIAQAAAAAAAAAAAAAAA", "secret/+=", "", "000000000000", 2000000000.0, 1900000000.5,
+                       R"({"type":"AssumedRole","arn":"arn:aws:sts::000000000000:assumed-role/r/s"})"};
+}
+
+TEST(SealedSessions, OpenWithTheirTokenAndKeyIdAndWriteNoRow) {
+  Db db(":memory:");
+  SqliteIdentityStore s(db);
+  SessionRecord rec = sample_session();
+  std::string token = s.seal_session(rec);
+  EXPECT_EQ(token.rfind("IQoJb3JpZ2luX2VjE", 0), 0u);
+  EXPECT_NE(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="), 0u);
+  auto got = s.open_session(rec.access_key_id, token);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->secret, rec.secret);
+  EXPECT_EQ(got->account_id, rec.account_id);
+  EXPECT_EQ(got->expiration, rec.expiration);
+  EXPECT_EQ(got->created_at, rec.created_at);
+  EXPECT_EQ(got->principal_json, rec.principal_json);
+  EXPECT_EQ(got->session_token, token);
+  EXPECT_FALSE(s.get_session(rec.access_key_id));  // no row
+  // Two seals of one record differ (fresh nonce) and both open.
+  std::string again = s.seal_session(rec);
+  EXPECT_NE(again, token);
+  EXPECT_TRUE(s.open_session(rec.access_key_id, again));
+}
+
+TEST(SealedSessions, RefuseAnotherKeyIdAlteredTokensAndOtherServers) {
+  Db db(":memory:");
+  SqliteIdentityStore s(db);
+  SessionRecord rec = sample_session();
+  std::string token = s.seal_session(rec);
+  EXPECT_FALSE(s.open_session("ASIAQAAAAAAAAAAAAAAB", token));
+  for (size_t i : {size_t{17}, token.size() / 2, token.size() - 3}) {
+    std::string bad = token;
+    bad[i] = bad[i] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(s.open_session(rec.access_key_id, bad)) << i;
+  }
+  EXPECT_FALSE(s.open_session(rec.access_key_id, token.substr(0, token.size() - 4)));
+  EXPECT_FALSE(s.open_session(rec.access_key_id, "IQoJb3JpZ2luX2VjE"));
+  EXPECT_FALSE(s.open_session(rec.access_key_id, "not a token"));
+  Db other_db(":memory:");
+  SqliteIdentityStore other(other_db);
+  EXPECT_FALSE(other.open_session(rec.access_key_id, token));  // another server's key
+}
+
+TEST(SealedSessions, SurviveARestartAndEndWithAReset) {
+  std::string path = temp_db("sealed.db");
+  SessionRecord rec = sample_session();
+  std::string token;
+  {
+    Db db(path);
+    SqliteIdentityStore s(db);
+    token = s.seal_session(rec);
+  }
+  Db db(path);
+  SqliteIdentityStore s(db);
+  EXPECT_TRUE(s.open_session(rec.access_key_id, token));
+  db.reset();
+  EXPECT_FALSE(s.open_session(rec.access_key_id, token));
+  EXPECT_TRUE(s.open_session(rec.access_key_id, s.seal_session(rec)));  // a new key after the reset
+}
+
 TEST(SqliteIdentityStore, RootKeysHaveNoUserAndResetWipesEverything) {
   Db db(":memory:");
   SqliteIdentityStore s(db);

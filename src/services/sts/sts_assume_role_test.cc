@@ -21,7 +21,7 @@ class AssumeRoleTest : public IamFixture {
   // The principal a session's credentials act as.
   auth::Principal session_of(const OperationResult& r) {
     auto key = str(r->at("Credentials").at("AccessKeyId"));
-    auto s = identity.get_session(key);
+    auto s = identity.open_session(key, str(r->at("Credentials").at("SessionToken")));
     EXPECT_TRUE(s);
     auto p = auth::Principal::from_json(s->principal_json);
     p.temporary = true;

@@ -78,12 +78,11 @@ boost::json::object StsService::issue_session(const auth::Principal& principal, 
   store::SessionRecord s;
   s.access_key_id = ids::access_key_id(random_, principal.account_id, /*temporary=*/true);
   s.secret = ids::secret_access_key(random_);
-  s.session_token = ids::session_token(random_);
   s.account_id = principal.account_id;
   s.created_at = clock_.now_seconds();
   s.expiration = std::floor(expiration);  // AWS issues whole-second expirations
   s.principal_json = principal.to_json();
-  store_.put_session(s);
+  s.session_token = store_.seal_session(s);  // the session lives in its token: nothing is written
 
   boost::json::object creds;
   creds["AccessKeyId"] = s.access_key_id;
