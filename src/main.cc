@@ -68,6 +68,9 @@ int main(int argc, char** argv) {
                      "Directory for the SQLite database and the generated credentials file")
       ->capture_default_str();
   server->add_flag("--in-memory", opts.in_memory, "Keep all state in memory; nothing is written to disk");
+  server->add_option("--trail-max-events", opts.trail_max_events,
+                     "Audit-trail events kept, newest first; older ones are dropped (0: keep all; default: all on "
+                     "disk, " + std::to_string(orgroot::server::kInMemoryTrailEvents) + " with --in-memory)");
   server->add_option("--account-id", opts.account_id, "Management account id created on first start (12 digits)")
       ->capture_default_str();
   server->add_option("--admin-access-key-id", opts.admin_access_key_id,

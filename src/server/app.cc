@@ -254,7 +254,10 @@ void App::start() {
   for (const auto& [name, value] : o.quotas) I.quotas.set(name, value);
   I.deps = std::make_unique<services::ServiceDeps>(
       services::ServiceDeps{*I.db, *I.store, I.clock(), I.random, outcome.account_id, I.quotas,
-                            o.in_memory ? std::string() : o.data_dir});
+                            o.in_memory ? std::string() : o.data_dir,
+                            o.trail_max_events >= 0 ? static_cast<size_t>(o.trail_max_events)
+                            : o.in_memory           ? kInMemoryTrailEvents
+                                                    : 0});
   I.iam = services::make_iam(*I.deps);
   // Organizations' CreateAccount provisions through IAM, then gives the new root its first
   // credential unless the organization manages root credentials centrally (spec §1.3).

@@ -14,6 +14,10 @@
 
 namespace orgroot::server {
 
+// In memory, the trail keeps this many newest events (some hundreds of MB), so that a long run
+// does not grow without bound.
+inline constexpr size_t kInMemoryTrailEvents = 250000;
+
 struct AppOptions {
   std::string listen = "127.0.0.1:4570";
   std::string data_dir = "./orgroot-data";
@@ -30,6 +34,9 @@ struct AppOptions {
   std::string tls_key;
   int64_t clock_offset_seconds = 0;
   std::vector<std::pair<std::string, int64_t>> quotas;  // --quota NAME=VALUE
+  // --trail-max-events: how many of the newest audit-trail events are kept; 0 = all, -1 = the
+  // default (all on disk, kInMemoryTrailEvents in memory).
+  int64_t trail_max_events = -1;
   bool demo = false;  // --demo: seed the demo organization on the first start (server/demo.h)
   const Clock* clock = nullptr;  // tests: a clock of their own (not owned); nullptr = system clock
 };

@@ -20,6 +20,7 @@ struct ServiceDeps {
   std::string management_account_id;
   const Quotas& quotas;
   std::string data_dir;  // where bulky data (S3 objects) may live; "" = in memory only
+  size_t trail_max_events = 0;  // the audit trail keeps this many newest events; 0 = all
 };
 
 }  // namespace orgroot::services

@@ -2,6 +2,7 @@
 #include "store/db.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <string>
 
@@ -108,6 +109,13 @@ TEST(InMemoryDb, EachIsItsOwnAndNotDurable) {
   EXPECT_FALSE(a.durable());
   a.run([](Database& d) { d.exec("CREATE TABLE only_in_a(x)"); });
   EXPECT_NO_THROW(b.run([](Database& d) { d.exec("CREATE TABLE only_in_a(x)"); }));  // b does not see a's table
+}
+
+TEST(InMemoryDb, MayGrowPastOneGibibyte) {
+  Db db(":memory:");
+  sqlite3_int64 limit = -1;  // negative: asks for the current limit
+  db.run([&](Database& d) { sqlite3_file_control(d.raw(), "main", SQLITE_FCNTL_SIZE_LIMIT, &limit); });
+  EXPECT_GT(limit, sqlite3_int64{1} << 40);
 }
 
 TEST(InMemoryDb, TransactionsStillRollBack) {

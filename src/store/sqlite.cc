@@ -92,6 +92,11 @@ Database::Database(const std::string& path) {
     throw SqliteError("sqlite: open " + path + ": " + msg);
   }
   sqlite3_busy_timeout(db_, 5000);
+  if (in_memory) {
+    // memdb refuses to grow past 1 GiB unless told otherwise: memory is the only limit here.
+    sqlite3_int64 limit = sqlite3_int64{1} << 46;
+    sqlite3_file_control(db_, "main", SQLITE_FCNTL_SIZE_LIMIT, &limit);
+  }
   // In memory, the rollback journal stays in memory too (transactions still roll back).
   exec(in_memory ? "PRAGMA journal_mode=MEMORY" : "PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");

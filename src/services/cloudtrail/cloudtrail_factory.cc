@@ -6,7 +6,7 @@
 namespace orgroot::services {
 
 CloudTrailParts make_cloudtrail(ServiceDeps& deps) {
-  auto events = std::make_shared<cloudtrail::EventStore>(deps.db, &deps.identity);
+  auto events = std::make_shared<cloudtrail::EventStore>(deps.db, &deps.identity, deps.trail_max_events);
   CloudTrailParts parts;
   parts.service = std::make_unique<cloudtrail::CloudTrailService>(*events);
   parts.sink = events.get();

@@ -87,8 +87,18 @@ constexpr size_t kWakeRows = 256;
 constexpr std::chrono::milliseconds kGatherTime{2};
 }  // namespace
 
-EventStore::EventStore(store::Db& db, store::IdentityStore* identity) : db_(db), identity_(identity) {
+EventStore::EventStore(store::Db& db, store::IdentityStore* identity, size_t max_events)
+    : db_(db), identity_(identity), max_events_(max_events) {
   migrate(db_);
+  auto count = [this] {
+    return db_.run([](store::Database& d) {
+      auto st = d.prepare("SELECT count(*) FROM cloudtrail_events");
+      st.step();
+      return static_cast<size_t>(st.i64(0));
+    });
+  };
+  if (max_events_) stored_ = count();
+  db_.on_reset([this] { stored_ = 0; });
   for (const char* t : {"cloudtrail_events", "cloudtrail_event_keys", "cloudtrail_event_resources"}) db_.volatile_table(t);
   // moto's reset wipes the tables: what is still queued must not come back afterwards.
   db_.before_reset([this] { flush(); });
@@ -258,7 +268,20 @@ void EventStore::write_batch(std::vector<Row>& rows) {
         key.reset();
       }
     }
+    stored_ += rows.size();
+    if (max_events_ && stored_ > max_events_ + max_events_ / 8) prune(d);
   });
+}
+
+void EventStore::prune(store::Database& d) {
+  // The newest max_events_ stay; everything before the oldest of them goes, with its lookup keys.
+  auto st = d.prepare("SELECT seq FROM cloudtrail_events ORDER BY seq DESC LIMIT 1 OFFSET ?");
+  st.bind(1, static_cast<int64_t>(max_events_ - 1));
+  if (!st.step()) return;
+  const int64_t oldest_kept = st.i64(0);
+  d.prepare("DELETE FROM cloudtrail_events WHERE seq < ?").bind(1, oldest_kept).run();
+  d.prepare("DELETE FROM cloudtrail_event_keys WHERE seq < ?").bind(1, oldest_kept).run();
+  stored_ = max_events_;
 }
 
 std::vector<StoredEvent> EventStore::lookup(const EventQuery& q) {

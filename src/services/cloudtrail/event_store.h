@@ -57,7 +57,9 @@ struct EventQuery {
 class EventStore final : public AuditSink {
  public:
   // identity (optional) tells the issue time of temporary credentials (sessionContext.creationDate).
-  EventStore(store::Db& db, store::IdentityStore* identity);
+  // max_events > 0: the trail keeps about that many newest events (between max_events and an
+  // eighth more), dropping the oldest in the writer's transactions.
+  EventStore(store::Db& db, store::IdentityStore* identity, size_t max_events = 0);
   // Commits everything still queued, then stops the writer.
   ~EventStore() override;
   EventStore(const EventStore&) = delete;
@@ -93,9 +95,13 @@ class EventStore final : public AuditSink {
   // Takes the whole queue and commits it in one transaction (lk held on entry and on return).
   void commit_queue(std::unique_lock<std::mutex>& lk);
   void write_batch(std::vector<Row>& rows);
+  // Drops the oldest events beyond max_events_ (inside write_batch's transaction).
+  void prune(store::Database& d);
 
   store::Db& db_;
   store::IdentityStore* identity_;
+  const size_t max_events_;
+  size_t stored_ = 0;  // events in the table, when max_events_ is set (the writer's, under the Db lock)
 
   std::mutex mu_;
   std::condition_variable work_cv_;  // the writer waits for rows

@@ -54,6 +54,31 @@ TEST(EventStoreWriter, WritesAreCommittedBeforeRecordReturns) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
 }
 
+TEST(EventStoreWriter, KeepsTheNewestEventsWhenBounded) {
+  store::Db db(":memory:");
+  EventStore s(db, nullptr, 100);
+  for (int i = 0; i < 1000; ++i)
+    s.record(call(i % 2 ? "GetUser" : "CreateUser", kT0 + i, {{"AWS::IAM::User", "arn:aws:iam::" + kA + ":user/u" + std::to_string(i)}}));
+  s.flush();
+  const int64_t n = rows_in_table(db);
+  EXPECT_GE(n, 100);
+  EXPECT_LE(n, 100 + 100 / 8);
+  EventQuery q;
+  q.account_id = kA;
+  q.limit = 1000;
+  auto rows = s.lookup(q);
+  ASSERT_EQ(static_cast<int64_t>(rows.size()), n);
+  EXPECT_DOUBLE_EQ(rows.front().event_time, kT0 + 999);  // the newest are the ones kept
+  EXPECT_DOUBLE_EQ(rows.back().event_time, kT0 + 1000 - static_cast<double>(n));
+  // The lookup keys of dropped events went with them.
+  const int64_t keys = db.run([](store::Database& d) {
+    auto st = d.prepare("SELECT count(*) FROM cloudtrail_event_keys WHERE seq NOT IN (SELECT seq FROM cloudtrail_events)");
+    st.step();
+    return st.i64(0);
+  });
+  EXPECT_EQ(keys, 0);
+}
+
 TEST(EventStoreWriter, InMemoryWritesAreQueuedAndLookupsStillSeeThem) {
   store::Db db(":memory:");
   EventStore s(db, nullptr);
