@@ -213,8 +213,8 @@ services::OperationResult Pipeline::execute(const HttpRequest& req, const Route&
 // ---------------------------------------------------------------------------------------------
 // record: every call that passed authentication lands in the audit trail, durably, before the
 // answer is written (a request that failed authentication is recorded nowhere, as in AWS).
-void Pipeline::record(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
-                      const protocol::DecodedRequest& call, const services::OperationResult& result,
+void Pipeline::record(const HttpRequest& req, const Route& r, auth::Authenticated&& who,
+                      protocol::DecodedRequest&& call, services::OperationResult&& result,
                       const std::string& request_id) {
   if (!deps_.audit) return;
   services::AuditCall c;
@@ -227,20 +227,20 @@ void Pipeline::record(const HttpRequest& req, const Route& r, const auth::Authen
   if (auto ua = req.header("user-agent")) c.user_agent = *ua;
   if (auto host = req.header("host")) c.host = *host;
   c.secure_transport = req.secure_transport;
-  c.principal = who.principal;
-  c.params = call.params;
+  c.principal = std::move(who.principal);
+  c.params = std::move(call.params);
   if (result) {
-    c.result = *result;
+    c.result = std::move(*result);
   } else {
     c.error_code = result.error().code;
     c.error_message = result.error().message;
   }
-  if (!who.principal.account_id.empty()) c.recipient_accounts.push_back(who.principal.account_id);
+  if (!c.principal.account_id.empty()) c.recipient_accounts.push_back(c.principal.account_id);
   const std::string_view region = c.region;
-  services::CallContext ctx{who.principal, request_id, region, req.remote_ip, req.secure_transport};
+  services::CallContext ctx{c.principal, request_id, region, req.remote_ip, req.secure_transport};
   for (auto* s : r.services)
     if (s->find(call.op->name)) {
-      s->audit_hints(call.op->name, call.params, c.result, ctx, c.recipient_accounts, c.resources);
+      s->audit_hints(call.op->name, c.params, c.result, ctx, c.recipient_accounts, c.resources);
       break;
     }
   deps_.audit->record(c);
@@ -291,15 +291,18 @@ HttpResponse Pipeline::handle(const HttpRequest& req) {
     if (!call) return encode_error(r, call.error(), request_id, head);
 
     if (auto st = authorize(req, r, *who, *call, request_id); !st) {
-      record(req, r, *who, *call, st.error(), request_id);  // denied calls are in the trail too
-      return encode_error(r, st.error(), request_id, head);
+      HttpResponse denied = encode_error(r, st.error(), request_id, head);
+      // Denied calls are in the trail too.
+      record(req, r, std::move(*who), std::move(*call), services::OperationResult(st.error()), request_id);
+      return denied;
     }
 
     auto result = execute(req, r, *who, *call, request_id);
-    record(req, r, *who, *call, result, request_id);
-    if (!result) return encode_error(r, result.error(), request_id, head);
-
-    return encode(r, *call->op, *result, request_id);
+    // The answer is encoded first, so that the trail's record may take the parameters and the
+    // result rather than copy them.
+    HttpResponse out = result ? encode(r, *call->op, *result, request_id) : encode_error(r, result.error(), request_id, head);
+    record(req, r, std::move(*who), std::move(*call), std::move(result), request_id);
+    return out;
   } catch (const std::exception& ex) {
     spdlog::error("request {} failed: {}", request_id, ex.what());
     if (!r.model) r = fallback_route(req);

@@ -63,9 +63,9 @@ class Pipeline {
                    const protocol::DecodedRequest& call, const std::string& request_id);
   services::OperationResult execute(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
                                     const protocol::DecodedRequest& call, const std::string& request_id);
-  void record(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
-              const protocol::DecodedRequest& call, const services::OperationResult& result,
-              const std::string& request_id);
+  // Takes the call's principal, parameters and result: the caller is done with them.
+  void record(const HttpRequest& req, const Route& r, auth::Authenticated&& who, protocol::DecodedRequest&& call,
+              services::OperationResult&& result, const std::string& request_id);
   HttpResponse encode(const Route& r, const protocol::Operation& op, const boost::json::value& result,
                       const std::string& request_id) const;
   HttpResponse encode_error(const Route& r, const AwsError& e, const std::string& request_id, bool head) const;

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "common/clock.h"
+#include "common/json_writer.h"
 
 namespace orgroot::services::cloudtrail {
 
@@ -173,64 +174,62 @@ std::string resource_name(std::string_view arn) {
   return std::string(arn);
 }
 
-json::object user_identity(const auth::Principal& p, double session_created) {
-  json::object u;
+void write_user_identity(JsonWriter& w, const auth::Principal& p, double session_created) {
   auto attributes = [&] {
-    json::object a;
-    if (session_created > 0) a["creationDate"] = iso8601(session_created);
-    a["mfaAuthenticated"] = p.mfa_authenticated ? "true" : "false";
-    return a;
+    w.key("attributes").begin_object();
+    if (session_created > 0) w.member("creationDate", iso8601(session_created));
+    w.member("mfaAuthenticated", p.mfa_authenticated ? "true" : "false");
+    w.end_object();
   };
+  w.begin_object();
   switch (p.type) {
     case auth::PrincipalType::IamUser:
-      u["type"] = "IAMUser";
-      u["principalId"] = p.user_id;
-      u["arn"] = p.arn;
-      u["accountId"] = p.account_id;
-      u["accessKeyId"] = p.access_key_id;
-      u["userName"] = p.user_name;
-      if (p.temporary) u["sessionContext"] = json::object{{"attributes", attributes()}};
-      break;
-    case auth::PrincipalType::AssumedRole: {
-      u["type"] = "AssumedRole";
-      u["principalId"] = p.user_id;
-      u["arn"] = p.arn;
-      u["accountId"] = p.account_id;
-      u["accessKeyId"] = p.access_key_id;
-      json::object sc;
-      sc["sessionIssuer"] = json::object{{"type", "Role"},
-                                         {"principalId", p.role_id},
-                                         {"arn", p.role_arn},
-                                         {"accountId", p.account_id},
-                                         {"userName", p.role_name}};
-      sc["webIdFederationData"] = json::object{};
-      sc["attributes"] = attributes();
-      if (!p.source_identity.empty()) sc["sourceIdentity"] = p.source_identity;
-      u["sessionContext"] = std::move(sc);
-      break;
-    }
-    case auth::PrincipalType::Root: {
-      u["type"] = "Root";
-      u["principalId"] = p.account_id;
-      u["arn"] = p.arn.empty() ? "arn:aws:iam::" + p.account_id + ":root" : p.arn;
-      u["accountId"] = p.account_id;
-      if (!p.access_key_id.empty()) u["accessKeyId"] = p.access_key_id;
+      w.member("type", "IAMUser").member("principalId", p.user_id).member("arn", p.arn);
+      w.member("accountId", p.account_id).member("accessKeyId", p.access_key_id).member("userName", p.user_name);
       if (p.temporary) {
-        json::object sc;
-        sc["attributes"] = attributes();
-        if (!p.source_identity.empty()) sc["sourceIdentity"] = p.source_identity;
-        if (p.session_issuer == "AssumeRoot") sc["assumedRoot"] = "true";
-        u["sessionContext"] = std::move(sc);
+        w.key("sessionContext").begin_object();
+        attributes();
+        w.end_object();
       }
       break;
-    }
+    case auth::PrincipalType::AssumedRole:
+      w.member("type", "AssumedRole").member("principalId", p.user_id).member("arn", p.arn);
+      w.member("accountId", p.account_id).member("accessKeyId", p.access_key_id);
+      w.key("sessionContext").begin_object();
+      w.key("sessionIssuer").begin_object();
+      w.member("type", "Role").member("principalId", p.role_id).member("arn", p.role_arn);
+      w.member("accountId", p.account_id).member("userName", p.role_name);
+      w.end_object();
+      w.key("webIdFederationData").begin_object().end_object();
+      attributes();
+      if (!p.source_identity.empty()) w.member("sourceIdentity", p.source_identity);
+      w.end_object();
+      break;
+    case auth::PrincipalType::Root:
+      w.member("type", "Root").member("principalId", p.account_id);
+      w.member("arn", p.arn.empty() ? "arn:aws:iam::" + p.account_id + ":root" : p.arn);
+      w.member("accountId", p.account_id);
+      if (!p.access_key_id.empty()) w.member("accessKeyId", p.access_key_id);
+      if (p.temporary) {
+        w.key("sessionContext").begin_object();
+        attributes();
+        if (!p.source_identity.empty()) w.member("sourceIdentity", p.source_identity);
+        if (p.session_issuer == "AssumeRoot") w.member("assumedRoot", "true");
+        w.end_object();
+      }
+      break;
     case auth::PrincipalType::Anonymous:
-      u["type"] = "AWSAccount";
-      u["principalId"] = "";
-      u["accountId"] = "ANONYMOUS_PRINCIPAL";
+      w.member("type", "AWSAccount").member("principalId", "").member("accountId", "ANONYMOUS_PRINCIPAL");
       break;
   }
-  return u;
+  w.end_object();
+}
+
+json::object user_identity(const auth::Principal& p, double session_created) {
+  std::string text;
+  JsonWriter w(text);
+  write_user_identity(w, p, session_created);
+  return json::parse(text).as_object();
 }
 
 json::value request_parameters(const AuditCall& c) {
@@ -290,57 +289,65 @@ std::vector<AuditResource> record_resources(const AuditCall& c) {
   return out;
 }
 
-json::object build_record(const RecordInput& in) {
+std::string record_json(const RecordInput& in) {
   const AuditCall& c = *in.call;
   const std::string type = event_type(c);
   const bool sign_in = type == "AwsConsoleSignIn";
-  json::object r;
-  r.reserve(24);
-  r["eventVersion"] = kEventVersion;
-  r["userIdentity"] = user_identity(c.principal, in.session_created);
-  r["eventTime"] = event_time(c.event_time);
-  r["eventSource"] = event_source(c.service);
-  r["eventName"] = c.operation;
-  r["awsRegion"] = c.region;
-  r["sourceIPAddress"] = c.source_ip;
-  r["userAgent"] = c.user_agent;
+  std::string text;
+  text.reserve(1536);
+  JsonWriter w(text);
+  w.begin_object();
+  w.member("eventVersion", kEventVersion);
+  w.key("userIdentity");
+  write_user_identity(w, c.principal, in.session_created);
+  w.member("eventTime", event_time(c.event_time));
+  w.member("eventSource", event_source(c.service));
+  w.member("eventName", c.operation);
+  w.member("awsRegion", c.region);
+  w.member("sourceIPAddress", c.source_ip);
+  w.member("userAgent", c.user_agent);
   if (sign_in && failed(c)) {
-    r["errorMessage"] = c.error_message.empty() ? c.error_code : c.error_message;
+    w.member("errorMessage", c.error_message.empty() ? c.error_code : c.error_message);
   } else if (!c.error_code.empty()) {
-    r["errorCode"] = c.error_code;
-    if (!c.error_message.empty()) r["errorMessage"] = c.error_message;
+    w.member("errorCode", c.error_code);
+    if (!c.error_message.empty()) w.member("errorMessage", c.error_message);
   }
-  r["requestParameters"] = request_parameters(c);
-  r["responseElements"] = response_elements(c);
+  w.key("requestParameters").value(request_parameters(c));
+  w.key("responseElements").value(response_elements(c));
   if (sign_in && !c.additional_event_data.empty())
-    r["additionalEventData"] = convert_object(c.additional_event_data, Convert{false, false}, true);
+    w.key("additionalEventData").value(convert_object(c.additional_event_data, Convert{false, false}, true));
   else if (sign_in && !c.params.empty())
-    r["additionalEventData"] = convert_object(c.params, Convert{false, false}, true);
-  r["requestID"] = c.request_id;
-  r["eventID"] = in.event_id;
-  r["readOnly"] = is_read_only(c.operation);
-  auto resources = record_resources(c);
+    w.key("additionalEventData").value(convert_object(c.params, Convert{false, false}, true));
+  w.member("requestID", c.request_id);
+  w.member("eventID", in.event_id);
+  w.member("readOnly", is_read_only(c.operation));
+  std::vector<AuditResource> own;
+  const std::vector<AuditResource>& resources = in.resources ? *in.resources : (own = record_resources(c));
   if (!resources.empty()) {
-    json::array a;
+    w.key("resources").begin_array();
     for (const auto& res : resources) {
-      json::object o;
-      if (!res.account_id.empty()) o["accountId"] = res.account_id;
-      o["type"] = res.type;
-      o["ARN"] = res.arn;
-      a.push_back(std::move(o));
+      w.begin_object();
+      if (!res.account_id.empty()) w.member("accountId", res.account_id);
+      w.member("type", res.type).member("ARN", res.arn);
+      w.end_object();
     }
-    r["resources"] = std::move(a);
+    w.end_array();
   }
-  r["eventType"] = type;
-  r["managementEvent"] = true;
-  r["recipientAccountId"] = in.recipient_account;
-  if (!in.shared_event_id.empty()) r["sharedEventID"] = in.shared_event_id;
-  r["eventCategory"] = "Management";
-  if (c.secure_transport)
-    r["tlsDetails"] = json::object{{"tlsVersion", "TLSv1.3"},
-                                   {"cipherSuite", "TLS_AES_128_GCM_SHA256"},
-                                   {"clientProvidedHostHeader", c.host}};
-  return r;
+  w.member("eventType", type);
+  w.member("managementEvent", true);
+  w.member("recipientAccountId", in.recipient_account);
+  if (!in.shared_event_id.empty()) w.member("sharedEventID", in.shared_event_id);
+  w.member("eventCategory", "Management");
+  if (c.secure_transport) {
+    w.key("tlsDetails").begin_object();
+    w.member("tlsVersion", "TLSv1.3").member("cipherSuite", "TLS_AES_128_GCM_SHA256");
+    w.member("clientProvidedHostHeader", c.host);
+    w.end_object();
+  }
+  w.end_object();
+  return text;
 }
+
+json::object build_record(const RecordInput& in) { return json::parse(record_json(in)).as_object(); }
 
 }  // namespace orgroot::services::cloudtrail

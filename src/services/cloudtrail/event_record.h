@@ -53,7 +53,11 @@ struct RecordInput {
   std::string recipient_account;
   std::string shared_event_id;  // "" unless the event goes to several accounts
   double session_created = 0;
+  const std::vector<AuditResource>* resources = nullptr;  // record_resources(*call), when known
 };
+// The record as CloudTrail stores it (JSON text), written directly.
+std::string record_json(const RecordInput& in);
+// The same, parsed.
 boost::json::object build_record(const RecordInput& in);
 
 }  // namespace orgroot::services::cloudtrail

@@ -146,7 +146,7 @@ void EventStore::record(const AuditCall& call) {
 
   std::vector<Row> rows;
   rows.reserve(recipients.size());
-  RecordInput in{&call, {}, {}, shared, session_created};
+  RecordInput in{&call, {}, {}, shared, session_created, &resources};
   for (const auto& acct : recipients) {
     in.event_id = ids::uuid4(ids_random);
     in.recipient_account = acct;
@@ -159,7 +159,7 @@ void EventStore::record(const AuditCall& call) {
     row.username = lookup_username(call.principal);
     row.access_key_id = call.principal.access_key_id;
     row.read_only = read_only;
-    row.record = json::serialize(build_record(in));
+    row.record = record_json(in);
     row.resources = json::serialize(resource_pairs);
     row.keys = keys;
     rows.push_back(std::move(row));
