@@ -8,7 +8,10 @@
 #include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <ctime>
+#include <optional>
+#include <string_view>
 
 namespace orgroot::server {
 
@@ -60,24 +63,44 @@ HttpRequest headers_only(const http::request_parser<http::string_body>& p, bool 
   return r;
 }
 
-http::response<http::string_body> to_beast(HttpResponse&& out, unsigned version, bool keep_alive, bool head) {
-  http::response<http::string_body> res{static_cast<http::status>(out.status), version};
-  bool has_length = false;
-  for (auto& h : out.headers) {
-    if (iequals(h.name, "content-length")) has_length = true;
-    res.insert(h.name, h.value);
+// The status line and headers as they go on the wire; the body follows in the same write (one
+// sendmsg, none of the serializer's buffer sequences). Content-Length is the body's, but for HEAD
+// (the handler's, else what a GET would send) and for statuses that carry no body (1xx, 204, 304:
+// none).
+std::string wire_head(const HttpResponse& out, unsigned version, bool keep_alive, bool head) {
+  std::string w;
+  w.reserve(192 + 48 * out.headers.size());
+  w += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  w += std::to_string(out.status);
+  w += ' ';
+  w += std::string_view(http::obsolete_reason(static_cast<http::status>(out.status)));
+  w += "\r\n";
+  const bool no_body = out.status / 100 == 1 || out.status == 204 || out.status == 304;
+  std::optional<std::string_view> given_length;
+  for (const auto& h : out.headers) {
+    if (iequals(h.name, "content-length")) {
+      given_length = h.value;
+      continue;
+    }
+    if (iequals(h.name, "connection") || iequals(h.name, "date") || iequals(h.name, "server")) continue;
+    w += h.name;
+    w += ": ";
+    w += h.value;
+    w += "\r\n";
   }
-  res.set(http::field::date, http_date());
-  res.set(http::field::server, "orgroot");
-  res.keep_alive(keep_alive);
-  if (head) {
-    // HEAD: the headers a GET would carry, no body.
-    if (!has_length) res.content_length(out.body.size());
-  } else {
-    res.body() = std::move(out.body);
-    res.prepare_payload();
+  w += "Date: ";
+  w += http_date();
+  w += "\r\nServer: orgroot\r\n";
+  if (!no_body) {
+    w += "Content-Length: ";
+    if (head && given_length) w += *given_length;
+    else w += std::to_string(out.body.size());
+    w += "\r\n";
   }
-  return res;
+  if (version == 10 && keep_alive) w += "Connection: keep-alive\r\n";
+  if (version != 10 && !keep_alive) w += "Connection: close\r\n";
+  w += "\r\n";
+  return w;
 }
 
 }  // namespace
@@ -133,8 +156,10 @@ struct HttpServer::Impl {
         HttpRequest req = to_request(parser.release(), secure, peer);
         out = handler(req);
       }
-      auto res = to_beast(std::move(out), version, keep_alive, head);
-      auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+      const std::string wire = wire_head(out, version, keep_alive, head);
+      const bool body = !head && !(out.status / 100 == 1 || out.status == 204 || out.status == 304);
+      const std::array<asio::const_buffer, 2> parts{asio::buffer(wire), asio::buffer(out.body.data(), body ? out.body.size() : 0)};
+      auto [wec, wn] = co_await asio::async_write(stream, parts, use_tuple);
       if (wec || !keep_alive) break;
     }
     beast::error_code ignored;
