@@ -16,7 +16,7 @@ namespace orgroot::server {
 
 // In memory, the trail keeps this many newest events (some hundreds of MB), so that a long run
 // does not grow without bound.
-inline constexpr size_t kInMemoryTrailEvents = 250000;
+inline constexpr size_t kInMemoryTrailEvents = 100000;
 
 struct AppOptions {
   std::string listen = "127.0.0.1:4570";

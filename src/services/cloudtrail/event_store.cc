@@ -269,19 +269,25 @@ void EventStore::write_batch(std::vector<Row>& rows) {
       }
     }
     stored_ += rows.size();
-    if (max_events_ && stored_ > max_events_ + max_events_ / 8) prune(d);
+    // A little at a time: one long delete would hold the database (and the core) for a while.
+    if (max_events_ && stored_ > max_events_ + std::clamp<size_t>(max_events_ / 8, 1, 1024)) prune(d);
   });
 }
 
 void EventStore::prune(store::Database& d) {
-  // The newest max_events_ stay; everything before the oldest of them goes, with its lookup keys.
-  auto st = d.prepare("SELECT seq FROM cloudtrail_events ORDER BY seq DESC LIMIT 1 OFFSET ?");
-  st.bind(1, static_cast<int64_t>(max_events_ - 1));
-  if (!st.step()) return;
-  const int64_t oldest_kept = st.i64(0);
+  // The newest max_events_ stay. seq counts up by one per event (AUTOINCREMENT), so the oldest kept
+  // is found without walking the table.
+  const int64_t newest = sqlite3_last_insert_rowid(d.raw());
+  const int64_t oldest_kept = newest - static_cast<int64_t>(max_events_) + 1;
   d.prepare("DELETE FROM cloudtrail_events WHERE seq < ?").bind(1, oldest_kept).run();
-  d.prepare("DELETE FROM cloudtrail_event_keys WHERE seq < ?").bind(1, oldest_kept).run();
+  pruned_ += stored_ - max_events_;
   stored_ = max_events_;
+  // Lookup keys of dropped events find nothing (lookups join the events); they are swept now and
+  // then, as the sweep reads the whole key table.
+  if (pruned_ >= max_events_ / 4) {
+    d.prepare("DELETE FROM cloudtrail_event_keys WHERE seq < ?").bind(1, oldest_kept).run();
+    pruned_ = 0;
+  }
 }
 
 std::vector<StoredEvent> EventStore::lookup(const EventQuery& q) {

@@ -58,7 +58,7 @@ class EventStore final : public AuditSink {
  public:
   // identity (optional) tells the issue time of temporary credentials (sessionContext.creationDate).
   // max_events > 0: the trail keeps about that many newest events (between max_events and an
-  // eighth more), dropping the oldest in the writer's transactions.
+  // eighth more, at most 1024 more), dropping the oldest in the writer's transactions.
   EventStore(store::Db& db, store::IdentityStore* identity, size_t max_events = 0);
   // Commits everything still queued, then stops the writer.
   ~EventStore() override;
@@ -102,6 +102,7 @@ class EventStore final : public AuditSink {
   store::IdentityStore* identity_;
   const size_t max_events_;
   size_t stored_ = 0;  // events in the table, when max_events_ is set (the writer's, under the Db lock)
+  size_t pruned_ = 0;  // events dropped since the lookup keys were last swept
 
   std::mutex mu_;
   std::condition_variable work_cv_;  // the writer waits for rows

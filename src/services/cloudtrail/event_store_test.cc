@@ -58,7 +58,7 @@ TEST(EventStoreWriter, KeepsTheNewestEventsWhenBounded) {
   store::Db db(":memory:");
   EventStore s(db, nullptr, 100);
   for (int i = 0; i < 1000; ++i)
-    s.record(call(i % 2 ? "GetUser" : "CreateUser", kT0 + i, {{"AWS::IAM::User", "arn:aws:iam::" + kA + ":user/u" + std::to_string(i)}}));
+    s.record(call(i % 2 ? "GetUser" : "CreateUser", kT0 + i, {{kA, "AWS::IAM::User", "arn:aws:iam::" + kA + ":user/u" + std::to_string(i)}}));
   s.flush();
   const int64_t n = rows_in_table(db);
   EXPECT_GE(n, 100);
@@ -70,13 +70,21 @@ TEST(EventStoreWriter, KeepsTheNewestEventsWhenBounded) {
   ASSERT_EQ(static_cast<int64_t>(rows.size()), n);
   EXPECT_DOUBLE_EQ(rows.front().event_time, kT0 + 999);  // the newest are the ones kept
   EXPECT_DOUBLE_EQ(rows.back().event_time, kT0 + 1000 - static_cast<double>(n));
-  // The lookup keys of dropped events went with them.
-  const int64_t keys = db.run([](store::Database& d) {
-    auto st = d.prepare("SELECT count(*) FROM cloudtrail_event_keys WHERE seq NOT IN (SELECT seq FROM cloudtrail_events)");
+  // A dropped event is not found by its resource either; the keys of dropped events are swept
+  // now and then, so few are left.
+  EventQuery by_name;
+  by_name.account_id = kA;
+  by_name.key = LookupKey::ResourceName;
+  by_name.value = "u3";
+  EXPECT_TRUE(s.lookup(by_name).empty());
+  by_name.value = "u999";
+  EXPECT_EQ(s.lookup(by_name).size(), 1u);
+  const int64_t orphans = db.run([](store::Database& d) {
+    auto st = d.prepare("SELECT count(DISTINCT seq) FROM cloudtrail_event_keys WHERE seq NOT IN (SELECT seq FROM cloudtrail_events)");
     st.step();
     return st.i64(0);
   });
-  EXPECT_EQ(keys, 0);
+  EXPECT_LE(orphans, 100 / 4 + 100 / 8);
 }
 
 TEST(EventStoreWriter, InMemoryWritesAreQueuedAndLookupsStillSeeThem) {
