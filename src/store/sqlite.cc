@@ -1,9 +1,6 @@
 #include "store/sqlite.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
-
-#include <atomic>
 
 namespace orgroot::store {
 
@@ -75,17 +72,8 @@ Database::Database(const std::string& path) {
   // Callers serialize every use of a connection (store::Db's lock), so SQLite's own mutex would
   // only be taken twice more per call.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  std::string name = path;
   const bool in_memory = path == ":memory:";
-  if (in_memory) {
-    // A database of its own in the memdb VFS rather than ":memory:": an in-memory pager keeps
-    // every page on its dirty list, so each commit walked the whole database and writes slowed
-    // down as it grew; in memdb a commit costs what it changed.
-    static std::atomic<uint64_t> counter{0};
-    name = fmt::format("file:/orgroot-{}-{}?vfs=memdb", static_cast<long>(::getpid()), ++counter);
-    flags |= SQLITE_OPEN_URI;
-  }
-  if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
@@ -93,6 +81,21 @@ Database::Database(const std::string& path) {
   }
   sqlite3_busy_timeout(db_, 5000);
   if (in_memory) {
+    // The database becomes an image in the memdb VFS rather than ":memory:"'s pager: that pager
+    // keeps every page on its dirty list, so each commit walked the whole database and writes
+    // slowed down as it grew; in memdb a commit costs what it changed. The image starts with room
+    // reserved (address space only: pages are touched as they are used), because memdb grows by
+    // reallocating and copying, a long stall each time the database doubles.
+    constexpr sqlite3_int64 kReserved = sqlite3_int64{512} << 20;
+    auto* image = static_cast<unsigned char*>(sqlite3_malloc64(kReserved));
+    if (!image ||
+        sqlite3_deserialize(db_, "main", image, 0, kReserved,
+                            SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK) {
+      std::string msg = sqlite3_errmsg(db_);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw SqliteError("sqlite: in-memory database: " + msg);
+    }
     // memdb refuses to grow past 1 GiB unless told otherwise: memory is the only limit here.
     sqlite3_int64 limit = sqlite3_int64{1} << 46;
     sqlite3_file_control(db_, "main", SQLITE_FCNTL_SIZE_LIMIT, &limit);

@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "services/cloudtrail/event_record.h"
 
@@ -220,6 +222,10 @@ void EventStore::flush() {
 }
 
 void EventStore::writer_loop() {
+  // Requests come first: on a busy core the writer yields to the I/O threads (a Linux thread's
+  // nice value is its own). Nothing waits for its read-only batches, and anyone who waits for a
+  // commit does it on their own thread.
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 5);
   std::unique_lock lk(mu_);
   for (;;) {
     work_cv_.wait(lk, [&] { return stopping_ || (!queue_.empty() && !writing_); });
