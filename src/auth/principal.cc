@@ -1,5 +1,7 @@
 #include "auth/principal.h"
 
+#include "common/json_writer.h"
+
 #include <boost/json.hpp>
 
 namespace orgroot::auth {
@@ -27,29 +29,27 @@ std::string str(const boost::json::object& o, const char* k) {
 }  // namespace
 
 std::string Principal::to_json() const {
-  boost::json::object o;
-  o["type"] = type_name(type);
-  o["account_id"] = account_id;
-  o["arn"] = arn;
-  o["user_id"] = user_id;
-  o["user_name"] = user_name;
-  o["session_issuer"] = session_issuer;
-  o["mfa_authenticated"] = mfa_authenticated;
-  o["source_identity"] = source_identity;
-  o["role_arn"] = role_arn;
-  o["role_id"] = role_id;
-  o["role_name"] = role_name;
-  boost::json::array sp;
-  for (const auto& x : session_policies) sp.emplace_back(x);
-  o["session_policies"] = std::move(sp);
-  boost::json::array tags;
-  for (const auto& [k, v] : session_tags) tags.emplace_back(boost::json::array{boost::json::string(k), boost::json::string(v)});
-  o["session_tags"] = std::move(tags);
-  boost::json::array tk;
-  for (const auto& x : transitive_tag_keys) tk.emplace_back(x);
-  o["transitive_tag_keys"] = std::move(tk);
-  o["task_policy_arn"] = task_policy_arn;
-  return boost::json::serialize(o);
+  // Written directly (every issued session serializes its principal into the token).
+  std::string out;
+  out.reserve(512);
+  JsonWriter w(out);
+  w.begin_object();
+  w.member("type", type_name(type)).member("account_id", account_id).member("arn", arn);
+  w.member("user_id", user_id).member("user_name", user_name).member("session_issuer", session_issuer);
+  w.member("mfa_authenticated", mfa_authenticated).member("source_identity", source_identity);
+  w.member("role_arn", role_arn).member("role_id", role_id).member("role_name", role_name);
+  w.key("session_policies").begin_array();
+  for (const auto& x : session_policies) w.string(x);
+  w.end_array();
+  w.key("session_tags").begin_array();
+  for (const auto& [k, v] : session_tags) w.begin_array().string(k).string(v).end_array();
+  w.end_array();
+  w.key("transitive_tag_keys").begin_array();
+  for (const auto& x : transitive_tag_keys) w.string(x);
+  w.end_array();
+  w.member("task_policy_arn", task_policy_arn);
+  w.end_object();
+  return out;
 }
 
 Principal Principal::from_json(const std::string& s) {

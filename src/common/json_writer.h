@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <string>
@@ -85,11 +86,17 @@ class JsonWriter {
   }
   void quoted(std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
+    static constexpr auto kEscape = [] {
+      std::array<bool, 256> t{};
+      for (int c = 0; c < 0x20; ++c) t[c] = true;
+      t['"'] = t['\\'] = true;
+      return t;
+    }();
     out_ += '"';
     size_t run = 0;  // plain characters are appended in runs
     for (size_t i = 0; i < s.size(); ++i) {
       const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      if (!kEscape[c]) continue;
       out_.append(s.data() + run, i - run);
       run = i + 1;
       switch (c) {

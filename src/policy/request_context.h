@@ -44,7 +44,7 @@ struct ContextEntry {
 
 class RequestContext {
  public:
-  RequestContext() = default;
+  RequestContext() { entries_.reserve(32); }  // about what a request sets: no regrowth
 
   // "sts:GetCallerIdentity": kept as given (for messages) and lower-cased (for matching).
   void SetAction(std::string_view action);

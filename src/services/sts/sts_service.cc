@@ -130,6 +130,16 @@ OperationResult StsService::get_access_key_info(CallContext&, const boost::json:
 
 // ---- AssumeRole ---------------------------------------------------------------------------------
 
+policy::PolicyPtr StsService::compiled_trust(const std::string& document) {
+  std::lock_guard lk(trust_mu_);
+  if (auto it = trust_cache_.find(document); it != trust_cache_.end()) return it->second;
+  auto compiled = policy::CompilePolicy(document, {.kind = policy::PolicyKind::Trust});
+  policy::PolicyPtr p = compiled ? compiled.value() : nullptr;
+  if (trust_cache_.size() >= 4096) trust_cache_.clear();  // a bound; documents compile again on demand
+  trust_cache_.emplace(document, p);
+  return p;
+}
+
 namespace {
 
 policy::PrincipalFacts facts_of(const auth::Principal& p) {
@@ -296,7 +306,7 @@ OperationResult StsService::assume_role(CallContext& ctx, const boost::json::obj
   IdentityPolicies mine = identity_->policies_for(who);
   for (const auto& [k, v] : mine.principal_tags) rc.Set("aws:PrincipalTag/" + k, v);
 
-  auto trust = policy::CompilePolicy(role->trust_policy, {.kind = policy::PolicyKind::Trust});
+  auto trust = compiled_trust(role->trust_policy);
   if (!trust) return denied("sts:AssumeRole");
   std::vector<std::string> actions{"sts:AssumeRole"};
   if (!source_identity.empty()) actions.push_back("sts:SetSourceIdentity");
@@ -305,7 +315,7 @@ OperationResult StsService::assume_role(CallContext& ctx, const boost::json::obj
     rc.SetAction(action);
     policy::AuthzRequest req;
     req.context = &rc;
-    req.resource_policy = trust->get();
+    req.resource_policy = trust.get();
     req.identity_policies = mine.identity;
     req.permissions_boundary = mine.permissions_boundary.get();
     req.session_policies = mine.session;

@@ -2,8 +2,10 @@
 // roles IAM knows (AssumeRoot arrives with centralized root access).
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "common/clock.h"
 #include "common/ids.h"
@@ -55,6 +57,10 @@ class StsService final : public Service {
   store::IdentityStore& store_;
   const Clock& clock_;
   Random& random_;
+  // Trust policies compiled once per document text.
+  policy::PolicyPtr compiled_trust(const std::string& document);
+  std::mutex trust_mu_;
+  std::unordered_map<std::string, policy::PolicyPtr> trust_cache_;
   RoleDirectory* roles_ = nullptr;
   IdentityPolicyView* identity_ = nullptr;
 };
