@@ -79,13 +79,18 @@ policy::PolicyPtr Authorizer::task_policy(const std::string& arn) {
   return p;
 }
 
+bool Authorizer::evaluates(const auth::Principal& who, const services::AuthzTarget& target) const {
+  if (target.skip) return false;
+  // moto's server mode checks nothing until reset-auth arms it.
+  if (moto_ && !moto_->enforcing()) return false;
+  // Until IAM answers identity policies, the identity layer is not evaluated.
+  if (!iam_ && target.resource_policy.empty() && who.type != auth::PrincipalType::Anonymous) return false;
+  return true;
+}
+
 Status Authorizer::authorize(const auth::Principal& who, const services::AuthzTarget& target, const HttpRequest& req,
                              std::string_view region) {
-  if (target.skip) return OkStatus();
-  // moto's server mode checks nothing until reset-auth arms it.
-  if (moto_ && !moto_->enforcing()) return OkStatus();
-  // Until IAM answers identity policies, the identity layer is not evaluated.
-  if (!iam_ && target.resource_policy.empty() && who.type != auth::PrincipalType::Anonymous) return OkStatus();
+  if (!evaluates(who, target)) return OkStatus();
 
   policy::RequestContext ctx = context_for(who, target, req, region);
 

@@ -31,6 +31,8 @@ class Authorizer {
   policy::RequestContext context_for(const auth::Principal& who, const services::AuthzTarget& target,
                                      const HttpRequest& req, std::string_view region) const;
 
+  // Whether authorize() evaluates the target at all (else it allows without looking).
+  bool evaluates(const auth::Principal& who, const services::AuthzTarget& target) const;
   // OkStatus or AWS's AccessDenied (the caller renders it in the wire form of the service).
   Status authorize(const auth::Principal& who, const services::AuthzTarget& target, const HttpRequest& req,
                    std::string_view region);

@@ -153,7 +153,8 @@ Result<protocol::DecodedRequest> Pipeline::decode(const HttpRequest& req, const 
 // authorize: the policy engine decides from every layer (server/authorizer.cc). The service that
 // implements the operation names the IAM action, the resource and the resource's policy.
 Status Pipeline::authorize(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
-                           const protocol::DecodedRequest& call, const std::string& request_id) {
+                           const protocol::DecodedRequest& call, const std::string& request_id, bool& evaluated) {
+  evaluated = false;
   services::Service* owner = nullptr;
   for (auto* s : r.services)
     if (s->find(call.op->name)) {
@@ -173,7 +174,10 @@ Status Pipeline::authorize(const HttpRequest& req, const Route& r, const auth::A
   if (!deps_.authorizer) return OkStatus();
   services::AuthzTarget target = owner->authz_target(call.op->name, call.params, ctx);
   auto st = deps_.authorizer->authorize(who.principal, target, req, region);
-  if (st) return st;
+  if (st) {
+    evaluated = deps_.authorizer->evaluates(who.principal, target);
+    return st;
+  }
   AwsError e = std::move(st).error();
   switch (r.wire) {
     case Wire::Query: break;
@@ -196,7 +200,8 @@ Status Pipeline::authorize(const HttpRequest& req, const Route& r, const auth::A
 // ---------------------------------------------------------------------------------------------
 // execute: the service's handler for the operation.
 services::OperationResult Pipeline::execute(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
-                                            const protocol::DecodedRequest& call, const std::string& request_id) {
+                                            const protocol::DecodedRequest& call, const std::string& request_id,
+                                            bool authorized) {
   const services::OperationHandler* h = nullptr;
   for (auto* s : r.services)
     if ((h = s->find(call.op->name))) break;
@@ -206,7 +211,8 @@ services::OperationResult Pipeline::execute(const HttpRequest& req, const Route&
                     false);
   const std::string* host = req.header("host");
   services::CallContext ctx{who.principal, request_id, r.sig ? std::string_view(r.sig->region) : "us-east-1",
-                            req.remote_ip, req.secure_transport, host ? std::string_view(*host) : std::string_view()};
+                            req.remote_ip, req.secure_transport, host ? std::string_view(*host) : std::string_view(),
+                            authorized};
   return (*h)(ctx, call.params);
 }
 
@@ -290,14 +296,15 @@ HttpResponse Pipeline::handle(const HttpRequest& req) {
     }
     if (!call) return encode_error(r, call.error(), request_id, head);
 
-    if (auto st = authorize(req, r, *who, *call, request_id); !st) {
+    bool authorized = false;
+    if (auto st = authorize(req, r, *who, *call, request_id, authorized); !st) {
       HttpResponse denied = encode_error(r, st.error(), request_id, head);
       // Denied calls are in the trail too.
       record(req, r, std::move(*who), std::move(*call), services::OperationResult(st.error()), request_id);
       return denied;
     }
 
-    auto result = execute(req, r, *who, *call, request_id);
+    auto result = execute(req, r, *who, *call, request_id, authorized);
     // The answer is encoded first, so that the trail's record may take the parameters and the
     // result rather than copy them.
     HttpResponse out = result ? encode(r, *call->op, *result, request_id) : encode_error(r, result.error(), request_id, head);

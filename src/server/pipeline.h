@@ -59,10 +59,12 @@ class Pipeline {
   Result<Route> route(const HttpRequest& req) const;
   Result<auth::Authenticated> authenticate(const HttpRequest& req, const Route& r);
   Result<protocol::DecodedRequest> decode(const HttpRequest& req, const Route& r) const;
+  // `evaluated`: the authorizer evaluated the call (and, when it returns OK, allowed it).
   Status authorize(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
-                   const protocol::DecodedRequest& call, const std::string& request_id);
+                   const protocol::DecodedRequest& call, const std::string& request_id, bool& evaluated);
   services::OperationResult execute(const HttpRequest& req, const Route& r, const auth::Authenticated& who,
-                                    const protocol::DecodedRequest& call, const std::string& request_id);
+                                    const protocol::DecodedRequest& call, const std::string& request_id,
+                                    bool authorized);
   // Takes the call's principal, parameters and result: the caller is done with them.
   void record(const HttpRequest& req, const Route& r, auth::Authenticated&& who, protocol::DecodedRequest&& call,
               services::OperationResult&& result, const std::string& request_id);

@@ -22,6 +22,9 @@ struct CallContext {
   std::string_view source_ip;
   bool secure_transport = false;
   std::string_view host = {};   // the Host header as sent (sts.amazonaws.com vs a regional endpoint)
+  // The authorizer evaluated this call's action (authz_target) with every policy layer and allowed
+  // it; false when it had nothing to evaluate (moto's server mode, a target it skips).
+  bool authorized = false;
 };
 
 using OperationResult = Result<boost::json::value>;

@@ -139,6 +139,24 @@ TEST_F(AssumeRoleTest, ExternalIdCondition) {
   EXPECT_TRUE(assume(admin, right).ok());
 }
 
+// The pipeline's authorizer evaluates sts:AssumeRole (trust policy, identity policies, SCPs) before
+// the handler runs; when it has, the handler does not evaluate it again, but still evaluates the
+// actions only it knows the session asks for.
+TEST_F(AssumeRoleTest, AnAuthorizedCallIsNotEvaluatedTwiceButItsExtraActionsAre) {
+  make_role("elsewhere", trust_for("arn:aws:iam::111111111111:user/someone-else"));
+  EXPECT_FALSE(assume(admin, base("elsewhere")).ok());  // the handler on its own refuses
+  const OperationHandler* h = sts.find("AssumeRole");
+  ASSERT_NE(h, nullptr);
+  CallContext authorized{admin, "req-1", "us-east-1", "127.0.0.1", true, {}, /*authorized=*/true};
+  auto r = (*h)(authorized, base("elsewhere"));
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  auto p = base("elsewhere");
+  p["SourceIdentity"] = "alice";
+  auto extra = (*h)(authorized, p);
+  ASSERT_FALSE(extra.ok());
+  EXPECT_NE(extra.error().message.find("sts:SetSourceIdentity"), std::string::npos);
+}
+
 TEST_F(AssumeRoleTest, SourceIdentityNeedsSetSourceIdentity) {
   make_role("plain", trust_for("arn:aws:iam::111111111111:user/admin"));
   auto p = base("plain");

@@ -184,12 +184,16 @@ OperationResult StsService::assume_role(CallContext& ctx, const boost::json::obj
   const std::string session_name = param_str(params, "RoleSessionName");
   const double now = clock_.now_seconds();
 
-  policy::RequestContext rc;
-  rc.SetAction("sts:AssumeRole");
-  rc.SetResource(role_arn);
-  rc.SetPrincipal(facts_of(who));
-  rc.AddPrincipalKeys();
+  auto base_context = [&] {
+    policy::RequestContext rc;
+    rc.SetAction("sts:AssumeRole");
+    rc.SetResource(role_arn);
+    rc.SetPrincipal(facts_of(who));
+    rc.AddPrincipalKeys();
+    return rc;
+  };
   auto denied = [&](std::string_view action) {
+    policy::RequestContext rc = base_context();
     rc.SetAction(action);
     return AwsError::AccessDenied(policy::AccessDeniedMessage(policy::AuthzResult{}, rc, /*with_reason=*/false));
   };
@@ -200,7 +204,6 @@ OperationResult StsService::assume_role(CallContext& ctx, const boost::json::obj
 
   auto role = roles_->find_role(role_arn);
   if (!role) return denied("sts:AssumeRole");
-  rc.SetResourceAccount(role->account_id);
 
   // ---- the session's own inputs ----
   std::vector<std::string> session_policies;
@@ -285,43 +288,51 @@ OperationResult StsService::assume_role(CallContext& ctx, const boost::json::obj
   }
 
   // ---- the trust policy and, across accounts, the caller's own policies ----
-  rc.Set("sts:RoleSessionName", session_name);
-  if (params.contains("ExternalId")) rc.Set("sts:ExternalId", param_str(params, "ExternalId"));
-  if (!source_identity.empty()) rc.Set("sts:SourceIdentity", source_identity);
-  rc.Set("aws:MultiFactorAuthPresent", who.mfa_authenticated ? "true" : "false");
-  rc.Set("aws:SecureTransport", ctx.secure_transport ? "true" : "false");
-  if (!ctx.source_ip.empty()) rc.Set("aws:SourceIp", ctx.source_ip);
-  rc.Set("aws:RequestedRegion", ctx.region);
-  rc.Set("aws:CurrentTime", iso8601(now));
-  rc.Set("aws:EpochTime", fmt::format("{}", static_cast<int64_t>(now)));
-  if (!tags.empty()) {
-    std::vector<std::string> keys;
-    for (const auto& [k, v] : tags) {
-      rc.Set("aws:RequestTag/" + k, v);
-      keys.push_back(k);
-    }
-    rc.SetValues("aws:TagKeys", std::move(keys));
-  }
-  if (!transitive.empty()) rc.SetValues("sts:TransitiveTagKeys", transitive);
-  IdentityPolicies mine = identity_->policies_for(who);
-  for (const auto& [k, v] : mine.principal_tags) rc.Set("aws:PrincipalTag/" + k, v);
-
-  auto trust = compiled_trust(role->trust_policy);
-  if (!trust) return denied("sts:AssumeRole");
-  std::vector<std::string> actions{"sts:AssumeRole"};
+  // For sts:AssumeRole, and for sts:SetSourceIdentity and sts:TagSession when the session asks
+  // for them. The pipeline's authorizer has already
+  // evaluated sts:AssumeRole with every layer (SCPs included) unless it had nothing to evaluate.
+  std::vector<std::string> actions;
+  if (!ctx.authorized) actions.push_back("sts:AssumeRole");
   if (!source_identity.empty()) actions.push_back("sts:SetSourceIdentity");
   if (tagging || !tags.empty()) actions.push_back("sts:TagSession");
-  for (const auto& action : actions) {
-    rc.SetAction(action);
-    policy::AuthzRequest req;
-    req.context = &rc;
-    req.resource_policy = trust.get();
-    req.identity_policies = mine.identity;
-    req.permissions_boundary = mine.permissions_boundary.get();
-    req.session_policies = mine.session;
-    req.resource_policy_required = true;
-    auto result = policy::Authorize(req);
-    if (!result.allowed) return AwsError::AccessDenied(policy::AccessDeniedMessage(result, rc, /*with_reason=*/false));
+  if (!actions.empty()) {
+    policy::RequestContext rc = base_context();
+    rc.SetResourceAccount(role->account_id);
+    rc.Set("sts:RoleSessionName", session_name);
+    if (params.contains("ExternalId")) rc.Set("sts:ExternalId", param_str(params, "ExternalId"));
+    if (!source_identity.empty()) rc.Set("sts:SourceIdentity", source_identity);
+    rc.Set("aws:MultiFactorAuthPresent", who.mfa_authenticated ? "true" : "false");
+    rc.Set("aws:SecureTransport", ctx.secure_transport ? "true" : "false");
+    if (!ctx.source_ip.empty()) rc.Set("aws:SourceIp", ctx.source_ip);
+    rc.Set("aws:RequestedRegion", ctx.region);
+    rc.Set("aws:CurrentTime", iso8601(now));
+    rc.Set("aws:EpochTime", fmt::format("{}", static_cast<int64_t>(now)));
+    if (!tags.empty()) {
+      std::vector<std::string> keys;
+      for (const auto& [k, v] : tags) {
+        rc.Set("aws:RequestTag/" + k, v);
+        keys.push_back(k);
+      }
+      rc.SetValues("aws:TagKeys", std::move(keys));
+    }
+    if (!transitive.empty()) rc.SetValues("sts:TransitiveTagKeys", transitive);
+    IdentityPolicies mine = identity_->policies_for(who);
+    for (const auto& [k, v] : mine.principal_tags) rc.Set("aws:PrincipalTag/" + k, v);
+
+    auto trust = compiled_trust(role->trust_policy);
+    if (!trust) return denied("sts:AssumeRole");
+    for (const auto& action : actions) {
+      rc.SetAction(action);
+      policy::AuthzRequest req;
+      req.context = &rc;
+      req.resource_policy = trust.get();
+      req.identity_policies = mine.identity;
+      req.permissions_boundary = mine.permissions_boundary.get();
+      req.session_policies = mine.session;
+      req.resource_policy_required = true;
+      auto result = policy::Authorize(req);
+      if (!result.allowed) return AwsError::AccessDenied(policy::AccessDeniedMessage(result, rc, /*with_reason=*/false));
+    }
   }
 
   // ---- the session ----
