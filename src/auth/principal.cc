@@ -29,25 +29,40 @@ std::string str(const boost::json::object& o, const char* k) {
 }  // namespace
 
 std::string Principal::to_json() const {
-  // Written directly (every issued session serializes its principal into the token).
+  // Written directly, and without the members that are empty (from_json reads them as empty):
+  // every issued session carries its principal in its token, which should stay short.
   std::string out;
-  out.reserve(512);
+  out.reserve(384);
   JsonWriter w(out);
   w.begin_object();
   w.member("type", type_name(type)).member("account_id", account_id).member("arn", arn);
-  w.member("user_id", user_id).member("user_name", user_name).member("session_issuer", session_issuer);
-  w.member("mfa_authenticated", mfa_authenticated).member("source_identity", source_identity);
-  w.member("role_arn", role_arn).member("role_id", role_id).member("role_name", role_name);
-  w.key("session_policies").begin_array();
-  for (const auto& x : session_policies) w.string(x);
-  w.end_array();
-  w.key("session_tags").begin_array();
-  for (const auto& [k, v] : session_tags) w.begin_array().string(k).string(v).end_array();
-  w.end_array();
-  w.key("transitive_tag_keys").begin_array();
-  for (const auto& x : transitive_tag_keys) w.string(x);
-  w.end_array();
-  w.member("task_policy_arn", task_policy_arn);
+  auto text = [&](std::string_view k, const std::string& v) {
+    if (!v.empty()) w.member(k, v);
+  };
+  text("user_id", user_id);
+  text("user_name", user_name);
+  text("session_issuer", session_issuer);
+  if (mfa_authenticated) w.member("mfa_authenticated", true);
+  text("source_identity", source_identity);
+  text("role_arn", role_arn);
+  text("role_id", role_id);
+  text("role_name", role_name);
+  if (!session_policies.empty()) {
+    w.key("session_policies").begin_array();
+    for (const auto& x : session_policies) w.string(x);
+    w.end_array();
+  }
+  if (!session_tags.empty()) {
+    w.key("session_tags").begin_array();
+    for (const auto& [k, v] : session_tags) w.begin_array().string(k).string(v).end_array();
+    w.end_array();
+  }
+  if (!transitive_tag_keys.empty()) {
+    w.key("transitive_tag_keys").begin_array();
+    for (const auto& x : transitive_tag_keys) w.string(x);
+    w.end_array();
+  }
+  text("task_policy_arn", task_policy_arn);
   w.end_object();
   return out;
 }
