@@ -26,6 +26,11 @@ Statement& Statement::bind(int i, std::string_view v) {
     fail(db_, "bind text");
   return *this;
 }
+Statement& Statement::bind_unowned(int i, std::string_view v) {
+  if (sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC) != SQLITE_OK)
+    fail(db_, "bind text");
+  return *this;
+}
 Statement& Statement::bind(int i, int64_t v) {
   if (sqlite3_bind_int64(st_, i, v) != SQLITE_OK) fail(db_, "bind int");
   return *this;

@@ -35,6 +35,9 @@ class Statement {
 
   // Binding is 1-based, as in SQLite.
   Statement& bind(int i, std::string_view v);
+  // Text SQLite reads in place rather than copies: it must stay unchanged until the statement is
+  // reset (for large values written many times, like the trail's records).
+  Statement& bind_unowned(int i, std::string_view v);
   Statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   Statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Statement& bind(int i, int64_t v);

@@ -262,8 +262,8 @@ void EventStore::write_batch(std::vector<Row>& rows) {
           .bind(6, r.username)
           .bind(7, r.access_key_id)
           .bind(8, r.read_only)
-          .bind(9, r.record)
-          .bind(10, r.resources);
+          .bind_unowned(9, r.record)
+          .bind_unowned(10, r.resources);
       ins.run();
       ins.reset();
       const int64_t seq = sqlite3_last_insert_rowid(d.raw());
@@ -275,8 +275,9 @@ void EventStore::write_batch(std::vector<Row>& rows) {
       }
     }
     stored_ += rows.size();
-    // A little at a time: one long delete would hold the database (and the core) for a while.
-    if (max_events_ && stored_ > max_events_ + std::clamp<size_t>(max_events_ / 8, 1, 1024)) prune(d);
+    // As many dropped as were added, batch by batch: one long delete now and then would hold the
+    // database (and the core) long enough to show in every request's latency.
+    if (max_events_ && stored_ > max_events_) prune(d);
   });
 }
 

@@ -57,8 +57,8 @@ struct EventQuery {
 class EventStore final : public AuditSink {
  public:
   // identity (optional) tells the issue time of temporary credentials (sessionContext.creationDate).
-  // max_events > 0: the trail keeps about that many newest events (between max_events and an
-  // eighth more, at most 1024 more), dropping the oldest in the writer's transactions.
+  // max_events > 0: the trail keeps the newest max_events events, dropping the oldest in the
+  // writer's transactions as new ones come.
   EventStore(store::Db& db, store::IdentityStore* identity, size_t max_events = 0);
   // Commits everything still queued, then stops the writer.
   ~EventStore() override;
