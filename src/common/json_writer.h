@@ -8,6 +8,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -84,6 +85,15 @@ class JsonWriter {
     if (!first_ && !out_.empty()) out_ += ',';
     first_ = false;
   }
+  static bool plain8(const char* p) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    uint64_t x;
+    std::memcpy(&x, p, sizeof x);
+    const uint64_t below_space = (x - kOnes * 0x20) & ~x & kHighs;  // exact: some byte < 0x20
+    const uint64_t q = x ^ (kOnes * '"'), b = x ^ (kOnes * '\\');
+    const uint64_t quote = (q - kOnes) & ~q & kHighs, backslash = (b - kOnes) & ~b & kHighs;
+    return (below_space | quote | backslash) == 0;
+  }
   void quoted(std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     static constexpr auto kEscape = [] {
@@ -95,6 +105,9 @@ class JsonWriter {
     out_ += '"';
     size_t run = 0;  // plain characters are appended in runs
     for (size_t i = 0; i < s.size(); ++i) {
+      // Eight plain bytes at a time (none below 0x20, no quote, no backslash), then one by one.
+      while (i + 8 <= s.size() && plain8(s.data() + i)) i += 8;
+      if (i >= s.size()) break;
       const unsigned char c = static_cast<unsigned char>(s[i]);
       if (!kEscape[c]) continue;
       out_.append(s.data() + run, i - run);

@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 
-#include <memory>
 #include <stdexcept>
 
 namespace orgroot::sealed {
@@ -17,10 +16,17 @@ const EVP_CIPHER* aes_gcm() {
   return cipher;
 }
 
-struct CtxFree {
-  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
-};
-using Ctx = std::unique_ptr<EVP_CIPHER_CTX, CtxFree>;
+// One cipher context per thread, reset for each use: making one costs more than sealing a
+// session record.
+EVP_CIPHER_CTX* thread_ctx() {
+  struct Holder {
+    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+    ~Holder() { EVP_CIPHER_CTX_free(ctx); }
+  };
+  thread_local Holder h;
+  if (!h.ctx || EVP_CIPHER_CTX_reset(h.ctx) != 1) throw std::runtime_error("no cipher context");
+  return h.ctx;
+}
 
 const unsigned char* u(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 }  // namespace
@@ -35,13 +41,13 @@ std::string seal(const Key& key, std::string_view plaintext, std::string_view co
   std::string out(kNonce + plaintext.size() + kTag, '\0');
   auto* o = reinterpret_cast<unsigned char*>(out.data());
   r.fill(o, kNonce);
-  Ctx c(EVP_CIPHER_CTX_new());
+  EVP_CIPHER_CTX* c = thread_ctx();
   int len = 0;
-  if (!c || EVP_EncryptInit_ex2(c.get(), aes_gcm(), key.data(), o, nullptr) != 1 ||
-      EVP_EncryptUpdate(c.get(), nullptr, &len, u(context), static_cast<int>(context.size())) != 1 ||
-      EVP_EncryptUpdate(c.get(), o + kNonce, &len, u(plaintext), static_cast<int>(plaintext.size())) != 1 ||
-      EVP_EncryptFinal_ex(c.get(), o + kNonce + len, &len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(c.get(), EVP_CTRL_GCM_GET_TAG, kTag, o + kNonce + plaintext.size()) != 1)
+  if (EVP_EncryptInit_ex2(c, aes_gcm(), key.data(), o, nullptr) != 1 ||
+      EVP_EncryptUpdate(c, nullptr, &len, u(context), static_cast<int>(context.size())) != 1 ||
+      EVP_EncryptUpdate(c, o + kNonce, &len, u(plaintext), static_cast<int>(plaintext.size())) != 1 ||
+      EVP_EncryptFinal_ex(c, o + kNonce + len, &len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, kTag, o + kNonce + plaintext.size()) != 1)
     throw std::runtime_error("AES-256-GCM sealing failed");
   return out;
 }
@@ -53,13 +59,13 @@ std::optional<std::string> open(const Key& key, std::string_view box, std::strin
   auto* o = reinterpret_cast<unsigned char*>(out.data());
   unsigned char tag[kTag];
   std::copy(box.end() - kTag, box.end(), tag);
-  Ctx c(EVP_CIPHER_CTX_new());
+  EVP_CIPHER_CTX* c = thread_ctx();
   int len = 0;
-  if (!c || EVP_DecryptInit_ex2(c.get(), aes_gcm(), key.data(), u(box), nullptr) != 1 ||
-      EVP_DecryptUpdate(c.get(), nullptr, &len, u(context), static_cast<int>(context.size())) != 1 ||
-      EVP_DecryptUpdate(c.get(), o, &len, u(box) + kNonce, static_cast<int>(n)) != 1 ||
-      EVP_CIPHER_CTX_ctrl(c.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag) != 1 ||
-      EVP_DecryptFinal_ex(c.get(), o + len, &len) != 1)
+  if (EVP_DecryptInit_ex2(c, aes_gcm(), key.data(), u(box), nullptr) != 1 ||
+      EVP_DecryptUpdate(c, nullptr, &len, u(context), static_cast<int>(context.size())) != 1 ||
+      EVP_DecryptUpdate(c, o, &len, u(box) + kNonce, static_cast<int>(n)) != 1 ||
+      EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, kTag, tag) != 1 ||
+      EVP_DecryptFinal_ex(c, o + len, &len) != 1)
     return std::nullopt;
   return out;
 }

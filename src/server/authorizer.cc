@@ -33,9 +33,20 @@ policy::RequestContext Authorizer::context_for(const auth::Principal& who, const
   ctx.SetPrincipal(std::move(f));
   if (who.type != auth::PrincipalType::Anonymous) ctx.AddPrincipalKeys();
 
+  // aws:CurrentTime and aws:EpochTime have a resolution of one second: formatted once per second.
+  struct Second {
+    int64_t at = -1;
+    std::string iso, epoch;
+  };
+  thread_local Second second;
   const double now = clock_.now_seconds();
-  ctx.Set("aws:CurrentTime", iso8601(now));
-  ctx.Set("aws:EpochTime", std::to_string(static_cast<int64_t>(now)));
+  if (const auto s = static_cast<int64_t>(now); s != second.at) {
+    second.at = s;
+    second.iso = iso8601(now);
+    second.epoch = std::to_string(s);
+  }
+  ctx.Set("aws:CurrentTime", second.iso);
+  ctx.Set("aws:EpochTime", second.epoch);
   ctx.Set("aws:SecureTransport", req.secure_transport ? "true" : "false");
   if (!req.remote_ip.empty()) ctx.Set("aws:SourceIp", req.remote_ip);
   if (!region.empty()) ctx.Set("aws:RequestedRegion", region);

@@ -35,12 +35,6 @@ bool is_map_member(std::string_view k) {
          k == "tags" || k == "Tags";
 }
 
-std::string lower_camel(std::string_view k) {
-  std::string s(k);
-  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
-
 bool is_timestamp_member(std::string_view k) {
   return k == "Expiration" || k == "CreateDate" || k == "UploadDate" || k == "EnableDate";
 }
@@ -69,39 +63,58 @@ struct Convert {
   bool format_times = false;   // timestamp members -> "MMM d, yyyy, h:mm:ss a"
 };
 
-json::value convert(const json::value& v, const Convert& how, bool keys_are_members);
+// The decoded parameters (or result) as CloudTrail shows them, written straight into the record:
+// members renamed to lowerCamelCase, secrets left out, timestamps formatted as STS does, strings
+// that are not UTF-8 hidden.
+void write_converted(JsonWriter& w, const json::value& v, const Convert& how, bool keys_are_members);
 
-json::object convert_object(const json::object& o, const Convert& how, bool keys_are_members) {
-  json::object out;
-  out.reserve(o.size());
+void write_converted_object(JsonWriter& w, const json::object& o, const Convert& how, bool keys_are_members) {
+  w.begin_object();
+  std::string key;
   for (const auto& kv : o) {
     const std::string_view k = kv.key();
     if (keys_are_members && is_secret_member(k)) continue;
-    const std::string key = keys_are_members && how.rename ? lower_camel(k) : std::string(k);
+    key.assign(k);
+    if (keys_are_members && how.rename && !key.empty())
+      key[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(key[0])));
+    w.key(key);
     if (keys_are_members && how.format_times && is_timestamp_member(k) && kv.value().is_number()) {
-      out[key] = sts_expiration(kv.value().to_number<double>());
+      w.string(sts_expiration(kv.value().to_number<double>()));
       continue;
     }
     const bool child_members = !(keys_are_members && is_map_member(k) && kv.value().is_object());
-    out[key] = convert(kv.value(), how, child_members);
+    write_converted(w, kv.value(), how, child_members);
   }
-  return out;
+  w.end_object();
 }
 
-json::value convert(const json::value& v, const Convert& how, bool keys_are_members) {
+void write_converted(JsonWriter& w, const json::value& v, const Convert& how, bool keys_are_members) {
   switch (v.kind()) {
-    case json::kind::object: return convert_object(v.get_object(), how, keys_are_members);
-    case json::kind::array: {
-      json::array a;
-      a.reserve(v.get_array().size());
-      for (const auto& e : v.get_array()) a.push_back(convert(e, how, true));
-      return a;
-    }
+    case json::kind::object: write_converted_object(w, v.get_object(), how, keys_are_members); return;
+    case json::kind::array:
+      w.begin_array();
+      for (const auto& e : v.get_array()) write_converted(w, e, how, true);
+      w.end_array();
+      return;
     case json::kind::string:
-      if (!valid_utf8(v.get_string())) return json::string(kHidden);
-      return v;
-    default: return v;
+      w.string(valid_utf8(v.get_string()) ? std::string_view(v.get_string()) : kHidden);
+      return;
+    default: w.value(v); return;
   }
+}
+
+json::object convert_object(const json::object& o, const Convert& how, bool keys_are_members) {
+  std::string text;
+  JsonWriter w(text);
+  write_converted_object(w, o, how, keys_are_members);
+  return json::parse(text).as_object();
+}
+
+// Whether a converted object would have any member at all.
+bool has_shown_members(const json::object& o) {
+  for (const auto& kv : o)
+    if (!is_secret_member(kv.key())) return true;
+  return false;
 }
 
 bool is_sts_credentials_call(const AuditCall& c) {
@@ -232,6 +245,27 @@ json::object user_identity(const auth::Principal& p, double session_created) {
   return json::parse(text).as_object();
 }
 
+static void write_request_parameters(JsonWriter& w, const AuditCall& c) {
+  if (is_console_sign_in(c) || !has_shown_members(c.params)) {
+    w.null();
+  } else if (c.service != "s3") {
+    write_converted_object(w, c.params, Convert{}, true);
+  } else {
+    w.value(request_parameters(c));  // S3 moves and adds members: built as a tree first
+  }
+}
+
+static void write_response_elements(JsonWriter& w, const AuditCall& c) {
+  if (is_console_sign_in(c)) {
+    w.value(response_elements(c));
+  } else if (c.error_code.empty() && c.result.is_object() && !c.result.get_object().empty() &&
+             (is_sts_credentials_call(c) || (c.service == "iam" && starts_with(c.operation, "Create")))) {
+    write_converted_object(w, c.result.get_object(), Convert{true, true}, true);
+  } else {
+    w.null();
+  }
+}
+
 json::value request_parameters(const AuditCall& c) {
   if (is_console_sign_in(c)) return nullptr;
   json::object out = convert_object(c.params, Convert{}, true);
@@ -312,12 +346,14 @@ std::string record_json(const RecordInput& in) {
     w.member("errorCode", c.error_code);
     if (!c.error_message.empty()) w.member("errorMessage", c.error_message);
   }
-  w.key("requestParameters").value(request_parameters(c));
-  w.key("responseElements").value(response_elements(c));
+  w.key("requestParameters");
+  write_request_parameters(w, c);
+  w.key("responseElements");
+  write_response_elements(w, c);
   if (sign_in && !c.additional_event_data.empty())
-    w.key("additionalEventData").value(convert_object(c.additional_event_data, Convert{false, false}, true));
+    write_converted_object(w.key("additionalEventData"), c.additional_event_data, Convert{false, false}, true);
   else if (sign_in && !c.params.empty())
-    w.key("additionalEventData").value(convert_object(c.params, Convert{false, false}, true));
+    write_converted_object(w.key("additionalEventData"), c.params, Convert{false, false}, true);
   w.member("requestID", c.request_id);
   w.member("eventID", in.event_id);
   w.member("readOnly", is_read_only(c.operation));
