@@ -277,6 +277,17 @@ TEST(Record, MapKeysKeepTheirSpellingAndBlobsAreDropped) {
   EXPECT_NE(text.find(R"("contentType":"HIDDEN_DUE_TO_SECURITY_REASONS")"), std::string::npos) << text;
 }
 
+TEST(Record, LongStringsAreCheckedForUtf8PastTheirAsciiStart) {
+  auto c = call_of(iam_user(), "sqs", "SetQueueAttributes");
+  c.params["QueueUrl"] = "http://a-long-ascii-prefix/caf\xc3\xa9/\xe2\x82\xac";            // valid UTF-8 after 8+ bytes
+  c.params["Label"] = std::string("a long ascii prefix then \xff\xfe bytes", 38);  // invalid after 8+ bytes
+  c.params["Tail"] = std::string("12345678\xc3", 9);                                // cut short at the end
+  auto params = record_of(c).at("requestParameters").as_object();
+  EXPECT_EQ(params.at("queueUrl").as_string(), "http://a-long-ascii-prefix/caf\xc3\xa9/\xe2\x82\xac");
+  EXPECT_EQ(params.at("label").as_string(), "HIDDEN_DUE_TO_SECURITY_REASONS");
+  EXPECT_EQ(params.at("tail").as_string(), "HIDDEN_DUE_TO_SECURITY_REASONS");
+}
+
 TEST(Record, ConsoleSignInEvents) {
   auto c = call_of(root_key(), "signin", "ConsoleLogin");
   c.params["MFAUsed"] = "Yes";
