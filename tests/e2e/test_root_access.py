@@ -105,10 +105,12 @@ class OrgWorld:
         self.iam = server.client("iam")
         self.sts = server.client("sts")
         self.root_id = None
+        self.org_id = None
 
     def create_organization(self, feature_set: str = "ALL") -> str:
         o = self.orgs.create_organization(FeatureSet=feature_set)["Organization"]
         self.root_id = self.orgs.list_roots()["Roots"][0]["Id"]
+        self.org_id = o["Id"]
         return o["Id"]
 
     def create_account(self, name: str) -> str:
@@ -120,6 +122,29 @@ class OrgWorld:
             st = self.orgs.describe_create_account_status(CreateAccountRequestId=st["Id"])["CreateAccountStatus"]
         assert st["State"] == "SUCCEEDED", st
         return st["AccountId"]
+
+    def organization(self, *accounts: str, feature_set: str = "ALL") -> list[str]:
+        """A new organization (its id in `org_id`) and the member `accounts`, created in that order: their ids.
+        Trusted access for IAM stays off."""
+        self.create_organization(feature_set)
+        return [self.create_account(name) for name in accounts]
+
+    def org_with_root_access(self, *accounts: str, delegate: str | None = None,
+                             features: tuple[str, ...] = (CREDS, SESSIONS), joined_after: tuple[str, ...] = ()
+                             ) -> list[str]:
+        """An organization set up for centralized root access, in this order: the member `accounts` (created
+        before any feature is on, so each root has a password), trusted access for IAM, `delegate` (the name of
+        one of `accounts`) registered as IAM's delegated administrator, the `features` enabled (none are
+        touched when empty), then the `joined_after` accounts (created with the features on: no root
+        credentials). The ids of `accounts` and then `joined_after`, in order."""
+        assert delegate is None or delegate in accounts, delegate
+        ids = self.organization(*accounts)
+        self.enable_trusted_access()
+        if delegate is not None:
+            self.register_delegate(ids[accounts.index(delegate)])
+        if features:
+            self.set_features(*features)
+        return ids + [self.create_account(name) for name in joined_after]
 
     def enable_trusted_access(self) -> None:
         self.orgs.enable_aws_service_access(ServicePrincipal=IAM_SP)
@@ -210,6 +235,11 @@ class RootAccessCase(ServerTestCase):
 
     world: OrgWorld
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.world = OrgWorld(cls.server)
+
     def assertIamError(self, call, code: str, message: str, status: int = 400):
         """An IAM/STS query-protocol error: code, HTTP status, message and Type."""
         e = self.assertClientError(call, code, status, message)
@@ -254,7 +284,6 @@ class FeatureOperationsWithoutOrganizationTest(RootAccessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.world = OrgWorld(cls.server)
         cls.nobody, cls.nobody_arn = cls.world.user("nobody")
         cls.denied, cls.denied_arn = cls.world.user(
             "denied", ALLOW_ALL, {"Effect": "Deny", "Action": "iam:*Organizations*", "Resource": "*"})
@@ -294,9 +323,7 @@ class FeatureOperationsConsolidatedBillingTest(RootAccessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.world = OrgWorld(cls.server)
-        cls.world.create_organization("CONSOLIDATED_BILLING")
-        cls.member = cls.world.create_account("cb-member")
+        (cls.member,) = cls.world.organization("cb-member", feature_set="CONSOLIDATED_BILLING")
 
     def test_not_in_all_features_mode(self):
         # Trusted access is off as well: the feature set is checked first, for members too.
@@ -314,10 +341,9 @@ class FeatureOperationsCallersTest(RootAccessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        w = cls.world = OrgWorld(cls.server)
-        cls.org_id = w.create_organization()
-        cls.delegate = w.create_account("delegate")
-        cls.member = w.create_account("member")
+        w = cls.world
+        cls.delegate, cls.member = w.organization("delegate", "member")
+        cls.org_id = w.org_id
         cls.delegate_iam = cls.server.client("iam", w.role_session(cls.delegate))
         cls.member_iam = cls.server.client("iam", w.role_session(cls.member))
 
@@ -417,11 +443,9 @@ class FeatureStateTest(RootAccessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        w = cls.world = OrgWorld(cls.server)
-        cls.org_id = w.create_organization()
-        cls.delegate = w.create_account("delegate")
-        w.enable_trusted_access()
-        w.register_delegate(cls.delegate)
+        w = cls.world
+        (cls.delegate,) = w.org_with_root_access("delegate", delegate="delegate", features=())
+        cls.org_id = w.org_id
         cls.d_iam = cls.server.client("iam", w.role_session(cls.delegate))
 
     def setUp(self):
@@ -528,11 +552,8 @@ class AssumeRootValidationTest(RootAccessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        w = cls.world = OrgWorld(cls.server)
-        w.create_organization()
-        cls.target = w.create_account("target")
-        w.enable_trusted_access()
-        w.set_features(CREDS, SESSIONS)
+        w = cls.world
+        (cls.target,) = w.org_with_root_access("target")
         cls.nobody, cls.nobody_arn = w.user("nobody")
 
     def raw_sts(self, params: dict, *, host: str | None = None, region: str = "us-east-1", creds=None):
@@ -631,14 +652,9 @@ class AssumeRootCallersTest(RootAccessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        w = cls.world = OrgWorld(cls.server)
-        w.create_organization()
-        cls.delegate = w.create_account("delegate")
-        cls.member = w.create_account("member")
-        cls.target = w.create_account("target")
-        w.enable_trusted_access()
-        w.register_delegate(cls.delegate)
-        w.set_features(CREDS, SESSIONS)
+        w = cls.world
+        cls.delegate, cls.member, cls.target = w.org_with_root_access("delegate", "member", "target",
+                                                                      delegate="delegate")
         cls.nobody, cls.nobody_arn = w.user("nobody", {"Effect": "Allow", "Action": "iam:Get*", "Resource": "*"})
         cls.denied, cls.denied_arn = w.user(
             "denied", ALLOW_ALL, {"Effect": "Deny", "Action": "sts:AssumeRoot", "Resource": "*"})
@@ -802,10 +818,8 @@ class AssumeRootOrganizationStateTest(RootAccessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        w = cls.world = OrgWorld(cls.server)
-        w.create_organization()
-        cls.member = w.create_account("member")
-        cls.target = w.create_account("target")
+        w = cls.world
+        cls.member, cls.target = w.organization("member", "target")
         cls.nobody, cls.nobody_arn = w.user("nobody")
 
     def test_1_trusted_access_off(self):
@@ -871,15 +885,10 @@ class RootSessionTest(RootAccessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        w = cls.world = OrgWorld(cls.server)
-        w.create_organization()
-        # Created before RootCredentialsManagement: its root has a password nobody knows (§1.3).
-        cls.legacy = w.create_account("legacy")
-        w.enable_trusted_access()
-        w.set_features(CREDS, SESSIONS)
-        # Created after: no root credentials at all.
-        cls.target = w.create_account("target")
-        cls.other = w.create_account("other")
+        w = cls.world
+        # "legacy" is created before RootCredentialsManagement: its root has a password nobody knows (§1.3).
+        # "target" and "other" are created after: no root credentials at all.
+        cls.legacy, cls.target, cls.other = w.org_with_root_access("legacy", joined_after=("target", "other"))
         # An IAM user in the target, to show that the task policies keep to the root user.
         cls.target_admin = w.role_session(cls.target)
         cls.server.client("iam", cls.target_admin).create_user(UserName="alice")
@@ -1144,11 +1153,8 @@ class RootSessionScpTest(RootAccessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        w = cls.world = OrgWorld(cls.server)
-        w.create_organization()
-        cls.target = w.create_account("target")
-        w.enable_trusted_access()
-        w.set_features(CREDS, SESSIONS)
+        w = cls.world
+        (cls.target,) = w.org_with_root_access("target")
         w.enable_scps()
 
     def test_member_scp_applies_to_root_sessions(self):
@@ -1202,12 +1208,8 @@ class UnlockTest(RootAccessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        w = cls.world = OrgWorld(cls.server)
-        w.create_organization()
-        cls.owner = w.create_account("owner")
-        cls.other = w.create_account("other")
-        w.enable_trusted_access()
-        w.set_features(CREDS, SESSIONS)
+        w = cls.world
+        cls.owner, cls.other = w.org_with_root_access("owner", "other")
         cls.owner_admin = w.role_session(cls.owner)
 
     def s3(self, creds):
@@ -1321,13 +1323,9 @@ class RootAccessTrailTest(RootAccessCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        w = cls.world = OrgWorld(cls.server)
-        w.create_organization()
-        cls.delegate = w.create_account("delegate")
-        w.enable_trusted_access()
-        w.register_delegate(cls.delegate)
-        w.set_features(CREDS, SESSIONS)
-        cls.target = w.create_account("target")  # without root credentials
+        w = cls.world
+        # "target" joins with the features on: without root credentials.
+        cls.delegate, cls.target = w.org_with_root_access("delegate", delegate="delegate", joined_after=("target",))
         cls.target_admin = w.role_session(cls.target)
         # The management account opens an IAM session and allows password recovery ...
         cls.out = w.server.client("sts", region="us-west-2").assume_root(

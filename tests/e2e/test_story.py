@@ -22,32 +22,15 @@ import time
 import unittest
 import urllib.parse
 
-from harness import Creds, ServerTestCase
+from demo_story import BUCKET, IAM_SP, OBJECT_KEY, QUEUE, ROOTS, SUMMARY_KEYS, TASK, DemoStoryCase
+from harness import Creds
 
-TASK = "arn:aws:iam::aws:policy/root-task/"
-IAM_SP = "iam.amazonaws.com"
-BUCKET = "data-prod-reports"
-QUEUE = "data-prod-orders"
-OBJECT_KEY = "reports/2024-10-orders.csv"
-
-# What --demo gives each member's root (docs/walkthrough.md): password, access key, MFA, certificate.
-ROOTS = {
-    "payments-prod": (1, 1, 1, 1),
-    "storefront-prod": (1, 0, 1, 0),
-    "data-prod": (0, 0, 0, 0),
-    "payments-dev": (1, 0, 0, 0),
-    "storefront-dev": (0, 0, 0, 1),
-    "sandbox-alice": (1, 1, 0, 0),
-    "sandbox-bob": (0, 1, 0, 0),
-}
 OUS = {
     "security": "Root",
     "payments-prod": "Workloads/Prod", "storefront-prod": "Workloads/Prod", "data-prod": "Workloads/Prod",
     "payments-dev": "Workloads/Dev", "storefront-dev": "Workloads/Dev",
     "sandbox-alice": "Sandbox", "sandbox-bob": "Sandbox",
 }
-SUMMARY_KEYS = ("AccountPasswordPresent", "AccountAccessKeysPresent", "AccountMFAEnabled",
-                "AccountSigningCertificatesPresent")
 # The root user's endpoints (docs/root-user.md).
 AUTH_FAILED = ("AuthenticationFailed", "Your authentication information is incorrect. Please try again.")
 MFA_REQUIRED = ("MfaCodeRequired",
@@ -75,29 +58,11 @@ def totp(seed_base32: str, at: float, step: int = 30, digits: int = 6) -> str:
     return str(code).zfill(digits)
 
 
-class DemoStory(ServerTestCase):
-    server_kwargs = {"demo": True}
-    passed: set
-
+class DemoStory(DemoStoryCase):
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
-        cls.passed = set()
-        cls.secrets = cls.server.demo_secrets()
-        cls.accounts = {name: sec["account_id"] for name, sec in cls.secrets.items()
-                        if name != "organization"}
-        cls.org_id = cls.secrets["organization"]["organization_id"]
-        cls.mgmt = cls.secrets["organization"]["management_account_id"]
         cls.start_time = time.time() - 5
-
-    # -- step bookkeeping ------------------------------------------------------------------
-    def needs(self, *steps: str) -> None:
-        missing = [s for s in steps if s not in self.passed]
-        if missing:
-            self.skipTest(f"needs the earlier step(s) {', '.join(missing)}")
-
-    def done(self, step: str) -> None:
-        self.passed.add(step)
 
     # -- clients ----------------------------------------------------------------------------
     def role_creds(self, profile: str) -> Creds:
@@ -117,9 +82,6 @@ class DemoStory(ServerTestCase):
     def summary(self, creds: Creds) -> tuple[int, ...]:
         m = self.server.client("iam", creds).get_account_summary()["SummaryMap"]
         return tuple(m[k] for k in SUMMARY_KEYS)
-
-    def email(self, profile: str) -> str:
-        return self.secrets[profile]["root_email"]
 
     def signin(self, profile: str, password: str, mfa: str | None = None):
         body = {"email": self.email(profile), "password": password}

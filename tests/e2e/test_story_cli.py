@@ -17,44 +17,13 @@ import unittest
 from pathlib import Path
 import urllib.parse
 
-from harness import REPO_ROOT, Creds, Server, ServerTestCase, aws_env
+from demo_story import BUCKET, IAM_SP, OBJECT_KEY, QUEUE, ROOTS, SUMMARY_KEYS, TASK, DemoStoryCase
+from harness import REPO_ROOT, Creds, Server, aws_env
 
-TASK = "arn:aws:iam::aws:policy/root-task/"
-IAM_SP = "iam.amazonaws.com"
-BUCKET = "data-prod-reports"
-QUEUE = "data-prod-orders"
-OBJECT_KEY = "reports/2024-10-orders.csv"
-ROOTS = {  # password, access key, MFA, signing certificate (docs/walkthrough.md)
-    "payments-prod": (1, 1, 1, 1),
-    "storefront-prod": (1, 0, 1, 0),
-    "data-prod": (0, 0, 0, 0),
-    "payments-dev": (1, 0, 0, 0),
-    "storefront-dev": (0, 0, 0, 1),
-    "sandbox-alice": (1, 1, 0, 0),
-    "sandbox-bob": (0, 1, 0, 0),
-}
-SUMMARY_KEYS = ("AccountPasswordPresent", "AccountAccessKeysPresent", "AccountMFAEnabled",
-                "AccountSigningCertificatesPresent")
 WALKTHROUGH = REPO_ROOT / "docs" / "walkthrough.md"
 
 
-class CliStory(ServerTestCase):
-    server_kwargs = {"demo": True}
-    passed: set
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        cls.passed = set()
-        cls.secrets = cls.server.demo_secrets()
-        cls.accounts = {n: s["account_id"] for n, s in cls.secrets.items() if n != "organization"}
-        cls.org_id = cls.secrets["organization"]["organization_id"]
-
-    def needs(self, *steps: str) -> None:
-        missing = [s for s in steps if s not in self.passed]
-        if missing:
-            self.skipTest(f"needs the earlier step(s) {', '.join(missing)}")
-
+class CliStory(DemoStoryCase):
     # -- helpers ----------------------------------------------------------------------------
     def ok(self, *args: str, creds: Creds | None = None):
         res = self.server.aws(*args, creds=creds)
@@ -93,9 +62,6 @@ class CliStory(ServerTestCase):
         p = subprocess.run(argv, capture_output=True, text=True, timeout=30)
         text, _, status = p.stdout.rpartition("\n")
         return int(status), json.loads(text) if text.strip() else None
-
-    def email(self, profile: str) -> str:
-        return self.secrets[profile]["root_email"]
 
     def mailbox(self, profile: str) -> list:
         status, msgs = self.curl("GET", "/_orgroot/mailbox/" + urllib.parse.quote(self.email(profile)))
