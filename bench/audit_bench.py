@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import shutil
 import statistics
@@ -237,14 +236,10 @@ def main(argv=None) -> int:
     L.append("")
     text = "\n".join(L)
     print(text)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
     raw = {mode: {k: v for k, v in r.items() if k != "results"} for mode, r in runs.items()}
     raw["setup_s"] = setup_s
     raw["problems"] = problems
-    out.with_suffix(".json").write_text(json.dumps(raw, indent=1))
-    log(f"wrote {out} and {out.with_suffix('.json')}")
+    hb.write_report(args, text, raw)
     return 0
 
 

@@ -512,6 +512,16 @@ http {{
 # Measurements
 
 
+def write_report(args, markdown: str, raw: dict) -> None:
+    """The Markdown report to args.out and the raw numbers (with the arguments) beside it as .json."""
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown)
+    raw = {"args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}, **raw}
+    out.with_suffix(".json").write_text(json.dumps(raw, indent=1))
+    log(f"wrote {out} and {out.with_suffix('.json')}")
+
+
 def run_wrk(args, port: int, reqfile: Path, conns: int, seconds: float, server_pid: int | None = None) -> dict:
     cmd = ["taskset", "-c", str(args.client_cpu), args.wrk, "-t1", f"-c{conns}", f"-d{seconds:g}s",
            "--timeout", f"{args.wrk_timeout:g}s", "--latency", "-s", str(LUA_SCRIPT), f"http://127.0.0.1:{port}/"]
@@ -972,19 +982,13 @@ def main(argv=None) -> int:
     text += (f"\nTotal wall time: {time.monotonic() - t_start:.0f} s, of which {gate.waited:.0f} s waiting for "
              f"other processes to quiet down.\n")
     print(text)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
-    raw = {
-        "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+    write_report(args, text, {
         "points": [{"server": p.server, "variant": p.variant, "conns": p.conns, "runs": p.runs}
                    for p in points.values()],
         "startup": startup,
         "rss": rss,
         "problems": problems,
-    }
-    out.with_suffix(".json").write_text(json.dumps(raw, indent=1))
-    log(f"wrote {out} and {out.with_suffix('.json')}")
+    })
     return 0
 
 

@@ -395,13 +395,8 @@ def main(argv=None) -> int:
                       f"processes to quiet down.", ""]
     text = "\n".join(out_lines)
     print(text)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
-    RAW["args"] = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     RAW["problems"] = problems
-    out.with_suffix(".json").write_text(json.dumps(RAW, indent=1))
-    log(f"wrote {out} and {out.with_suffix('.json')}")
+    hb.write_report(args, text, RAW)
     return 0
 
 

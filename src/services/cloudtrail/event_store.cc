@@ -92,14 +92,12 @@ constexpr std::chrono::milliseconds kGatherTime{2};
 EventStore::EventStore(store::Db& db, store::IdentityStore* identity, size_t max_events)
     : db_(db), identity_(identity), max_events_(max_events) {
   migrate(db_);
-  auto count = [this] {
-    return db_.run([](store::Database& d) {
+  if (max_events_)
+    stored_ = db_.run([](store::Database& d) {
       auto st = d.prepare("SELECT count(*) FROM cloudtrail_events");
       st.step();
       return static_cast<size_t>(st.i64(0));
     });
-  };
-  if (max_events_) stored_ = count();
   db_.on_reset([this] { stored_ = 0; });
   for (const char* t : {"cloudtrail_events", "cloudtrail_event_keys", "cloudtrail_event_resources"}) db_.volatile_table(t);
   // moto's reset wipes the tables: what is still queued must not come back afterwards.
