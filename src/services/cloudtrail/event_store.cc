@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "common/json_writer.h"
 #include "services/cloudtrail/event_record.h"
 
 namespace orgroot::services::cloudtrail {
@@ -79,9 +80,6 @@ const std::vector<std::string_view>& migrations() {
 void migrate(store::Db& db) { db.migrate("cloudtrail", migrations()); }
 
 namespace {
-// Kinds of cloudtrail_event_keys rows: what LookupEvents' resource attributes search.
-constexpr int kKeyResourceType = 1;
-constexpr int kKeyResourceName = 2;  // the short name and, when it differs, the ARN
 // Beyond this many rows waiting for the writer, every recorder waits for its commit (back-pressure).
 constexpr size_t kMaxQueuedRows = 4096;
 // A batch of read-only rows is committed when this many are queued, or this long after its first.
@@ -89,8 +87,13 @@ constexpr size_t kWakeRows = 256;
 constexpr std::chrono::milliseconds kGatherTime{2};
 }  // namespace
 
-EventStore::EventStore(store::Db& db, store::IdentityStore* identity, size_t max_events)
+EventStore::EventStore(store::Db& db, store::IdentityStore* identity, size_t max_events, TrailStorage storage)
     : db_(db), identity_(identity), max_events_(max_events) {
+  if (storage == TrailStorage::Memory) {
+    ring_ = std::make_unique<EventRing>(max_events_);
+    db_.on_reset([this] { ring_->clear(); });  // moto's reset wipes the trail too
+    return;
+  }
   migrate(db_);
   if (max_events_)
     stored_ = db_.run([](store::Database& d) {
@@ -132,11 +135,11 @@ void EventStore::record(const AuditCall& call) {
   const bool read_only = is_read_only(call.operation);
   const auto resources = record_resources(call);
 
-  json::array resource_pairs;
+  std::vector<std::pair<std::string, std::string>> resource_pairs;
   std::vector<std::pair<int, std::string>> keys;
   for (const auto& r : resources) {
     std::string name = resource_name(r.arn);
-    resource_pairs.push_back(json::array{json::string(r.type), json::string(name)});
+    resource_pairs.emplace_back(r.type, name);
     keys.emplace_back(kKeyResourceType, r.type);
     if (name != r.arn) keys.emplace_back(kKeyResourceName, r.arn);
     keys.emplace_back(kKeyResourceName, std::move(name));
@@ -152,17 +155,22 @@ void EventStore::record(const AuditCall& call) {
     in.recipient_account = acct;
     Row row;
     row.account_id = acct;
-    row.event_id = in.event_id;
-    row.event_time = std::floor(call.event_time);
-    row.event_name = call.operation;
-    row.event_source = event_source(call.service);
-    row.username = lookup_username(call.principal);
-    row.access_key_id = call.principal.access_key_id;
-    row.read_only = read_only;
-    row.record = record_json(in);
-    row.resources = json::serialize(resource_pairs);
+    StoredEvent& e = row.event;
+    e.event_id = in.event_id;
+    e.event_time = std::floor(call.event_time);
+    e.event_name = call.operation;
+    e.event_source = event_source(call.service);
+    e.username = lookup_username(call.principal);
+    e.access_key_id = call.principal.access_key_id;
+    e.read_only = read_only;
+    e.record = record_json(in);
+    e.resources = resource_pairs;
     row.keys = keys;
     rows.push_back(std::move(row));
+  }
+  if (ring_) {
+    ring_->append(rows);
+    return;
   }
 
   std::unique_lock lk(mu_);
@@ -215,6 +223,7 @@ void EventStore::commit_queue(std::unique_lock<std::mutex>& lk) {
 }
 
 void EventStore::flush() {
+  if (ring_) return;  // appended as recorded
   std::unique_lock lk(mu_);
   wait_for_commit(lk, queued_);
 }
@@ -250,18 +259,25 @@ void EventStore::write_batch(std::vector<Row>& rows) {
         "INSERT INTO cloudtrail_events(account_id, event_id, event_time, event_name, event_source, username, "
         "access_key_id, read_only, record, resources) VALUES(?,?,?,?,?,?,?,?,?,?)");
     auto key = d.prepare("INSERT OR IGNORE INTO cloudtrail_event_keys(account_id, kind, value, seq) VALUES(?,?,?,?)");
+    std::string resources;
     for (const auto& r : rows) {
+      const StoredEvent& e = r.event;
+      resources.clear();
+      JsonWriter w(resources);  // [[type, name], ...]
+      w.begin_array();
+      for (const auto& [type, name] : e.resources) w.begin_array().string(type).string(name).end_array();
+      w.end_array();
       ins.reset();
       ins.bind(1, r.account_id)
-          .bind(2, r.event_id)
-          .bind(3, r.event_time)
-          .bind(4, r.event_name)
-          .bind(5, r.event_source)
-          .bind(6, r.username)
-          .bind(7, r.access_key_id)
-          .bind(8, r.read_only)
-          .bind_unowned(9, r.record)
-          .bind_unowned(10, r.resources);
+          .bind(2, e.event_id)
+          .bind(3, e.event_time)
+          .bind(4, e.event_name)
+          .bind(5, e.event_source)
+          .bind(6, e.username)
+          .bind(7, e.access_key_id)
+          .bind(8, e.read_only)
+          .bind_unowned(9, e.record)
+          .bind_unowned(10, resources);
       ins.run();
       ins.reset();
       const int64_t seq = sqlite3_last_insert_rowid(d.raw());
@@ -295,7 +311,18 @@ void EventStore::prune(store::Database& d) {
   }
 }
 
+size_t EventStore::count() {
+  if (ring_) return ring_->size();
+  flush();
+  return db_.run([](store::Database& d) {
+    auto st = d.prepare("SELECT count(*) FROM cloudtrail_events");
+    st.step();
+    return static_cast<size_t>(st.i64(0));
+  });
+}
+
 std::vector<StoredEvent> EventStore::lookup(const EventQuery& q) {
+  if (ring_) return ring_->lookup(q);
   flush();  // what this reader (or anyone) recorded before must be visible
   std::string sql =
       "SELECT seq, event_id, event_time, event_name, event_source, username, access_key_id, read_only, record, "

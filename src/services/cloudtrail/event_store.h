@@ -1,15 +1,21 @@
-// The audit trail's store: CloudTrail event records in the shared SQLite database, one row per
-// (event, recipient account), and the AuditSink the pipeline records every call into.
+// The audit trail's store, one event per (call, recipient account), and the AuditSink the pipeline
+// records every call into. Two storages, one behaviour:
 //
-// A call that changes something commits its record (and whatever else is queued) before it
-// returns, so the record of an acknowledged write survives kill -9; if a commit is already under
-// way it waits for that one or commits next. A read-only call only queues its record: a writer
-// thread commits the queue in batches (group commit) within milliseconds. Every lookup first waits for what was recorded before it, so
-// readers always see their own calls.
+// - Database (a server with a data directory): the events are rows of the shared SQLite database.
+//   A call that changes something commits its record (and whatever else is queued) before it
+//   returns, so the record of an acknowledged write survives kill -9; if a commit is already under
+//   way it waits for that one or commits next. A read-only call only queues its record: a writer
+//   thread commits the queue in batches (group commit) within milliseconds.
+// - Memory (--in-memory): the events are an EventRing in the process, appended as they are
+//   recorded; nothing is written anywhere, so there is no writer thread and nothing to wait for.
+//
+// Either way every lookup sees what was recorded before it, so readers always see their own calls.
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -30,7 +36,7 @@ const std::vector<std::string_view>& migrations();
 void migrate(store::Db& db);
 
 struct StoredEvent {
-  int64_t seq = 0;
+  int64_t seq = 0;  // the order of recording, per store
   std::string event_id;
   double event_time = 0;  // whole seconds, as eventTime shows it
   std::string event_name;
@@ -54,40 +60,62 @@ struct EventQuery {
   int limit = 50;
 };
 
+// An event as recorded for one recipient account, with the values resource lookups search.
+struct RecordedEvent {
+  std::string account_id;
+  StoredEvent event;
+  std::vector<std::pair<int, std::string>> keys;  // (kind, value), sorted, without repeats
+};
+// Kinds of RecordedEvent::keys (and of cloudtrail_event_keys rows).
+inline constexpr int kKeyResourceType = 1;
+inline constexpr int kKeyResourceName = 2;  // the short name and, when it differs, the ARN
+
+// The trail kept in the process (--in-memory): the newest events in recording order, found by
+// scanning. Thread-safe.
+class EventRing {
+ public:
+  // max_events > 0: appending beyond it drops the oldest events.
+  explicit EventRing(size_t max_events) : max_events_(max_events) {}
+  // Assigns each its seq, in order.
+  void append(std::vector<RecordedEvent>& events);
+  // As EventStore::lookup: newest first (event time, then seq), at most q.limit + 1 events.
+  std::vector<StoredEvent> lookup(const EventQuery& q) const;
+  void clear();
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::deque<RecordedEvent> events_;
+  int64_t next_seq_ = 1;
+  const size_t max_events_;
+};
+
+enum class TrailStorage { Database, Memory };
+
 class EventStore final : public AuditSink {
  public:
   // identity (optional) tells the issue time of temporary credentials (sessionContext.creationDate).
-  // max_events > 0: the trail keeps the newest max_events events, dropping the oldest in the
-  // writer's transactions as new ones come.
-  EventStore(store::Db& db, store::IdentityStore* identity, size_t max_events = 0);
+  // max_events > 0: the trail keeps the newest max_events events, dropping the oldest as new ones
+  // come (in the writer's transactions, for the database).
+  EventStore(store::Db& db, store::IdentityStore* identity, size_t max_events = 0,
+             TrailStorage storage = TrailStorage::Database);
   // Commits everything still queued, then stops the writer.
   ~EventStore() override;
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
 
-  // Builds the records (one per recipient account) on the calling thread and queues them; returns
-  // once they are committed unless the call was read-only.
+  // Builds the records (one per recipient account) on the calling thread and stores or queues them;
+  // with the database, returns once they are committed unless the call was read-only.
   void record(const AuditCall& call) override;
   // Returns once everything recorded before the call is committed.
   void flush();
   // Newest first; at most limit + 1 rows so the caller can tell whether a next page exists.
   std::vector<StoredEvent> lookup(const EventQuery& q);
+  // Events kept, of every account (after a flush).
+  size_t count();
 
  private:
-  // One row of cloudtrail_events, ready to insert.
-  struct Row {
-    std::string account_id;
-    std::string event_id;
-    double event_time = 0;
-    std::string event_name;
-    std::string event_source;
-    std::string username;
-    std::string access_key_id;
-    bool read_only = false;
-    std::string record;
-    std::string resources;  // JSON [[type, name], ...]
-    std::vector<std::pair<int, std::string>> keys;  // (kind, value) for resource lookups
-  };
+  using Row = RecordedEvent;
 
   void writer_loop();
   // Waits (lock held by lk) until the ticket is committed, waking the writer at once.
@@ -101,6 +129,7 @@ class EventStore final : public AuditSink {
   store::Db& db_;
   store::IdentityStore* identity_;
   const size_t max_events_;
+  std::unique_ptr<EventRing> ring_;  // TrailStorage::Memory: the events, and no writer
   size_t stored_ = 0;  // events in the table, when max_events_ is set (the writer's, under the Db lock)
   size_t pruned_ = 0;  // events dropped since the lookup keys were last swept
 
