@@ -249,7 +249,7 @@ void Pipeline::record(const HttpRequest& req, const Route& r, auth::Authenticate
       s->audit_hints(call.op->name, c.params, c.result, ctx, c.recipient_accounts, c.resources);
       break;
     }
-  deps_.audit->record(c);
+  deps_.audit->record(std::move(c));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -49,8 +49,9 @@ struct AuditCall {
 class AuditSink {
  public:
   virtual ~AuditSink() = default;
-  // Durable before it returns: the caller answers the client afterwards.
-  virtual void record(const AuditCall& call) = 0;
+  // Durable before it returns: the caller answers the client afterwards. The sink keeps the call
+  // (it may build the record later), hence by value.
+  virtual void record(AuditCall call) = 0;
 };
 
 }  // namespace orgroot::services

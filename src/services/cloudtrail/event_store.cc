@@ -117,57 +117,63 @@ EventStore::~EventStore() {
   if (writer_.joinable()) writer_.join();
 }
 
-void EventStore::record(const AuditCall& call) {
+std::string render_record(const RecordedEvent& e) {
+  const RecordedCall& rc = *e.call;
+  return record_json(RecordInput{&rc.call, e.event_id, e.account_id, rc.shared_event_id, rc.session_created, &rc.resources});
+}
+
+StoredEvent stored_event(const RecordedEvent& e) {
+  const RecordedCall& rc = *e.call;
+  StoredEvent out;
+  out.seq = e.seq;
+  out.event_id = e.event_id;
+  out.event_time = e.event_time;
+  out.event_name = rc.call.operation;
+  out.event_source = rc.event_source;
+  out.username = rc.username;
+  out.access_key_id = rc.call.principal.access_key_id;
+  out.read_only = rc.read_only;
+  out.resources = rc.resource_pairs;
+  out.record = render_record(e);
+  return out;
+}
+
+void EventStore::record(AuditCall call) {
   // Recipients in order, without repeats; an anonymous call with no owner to tell is kept nowhere.
   std::vector<std::string> recipients;
-  for (const auto& a : call.recipient_accounts)
+  for (auto& a : call.recipient_accounts)
     if (!a.empty() && std::find(recipients.begin(), recipients.end(), a) == recipients.end())
-      recipients.push_back(a);
+      recipients.push_back(std::move(a));
   if (recipients.empty()) return;
 
-  double session_created = call.principal.issued_at;
-  if (session_created == 0 && identity_ && call.principal.temporary && !call.principal.access_key_id.empty())
-    if (auto s = identity_->get_session(call.principal.access_key_id)) session_created = s->created_at;
+  auto rc = std::make_shared<RecordedCall>();
+  rc->session_created = call.principal.issued_at;
+  if (rc->session_created == 0 && identity_ && call.principal.temporary && !call.principal.access_key_id.empty())
+    if (auto s = identity_->get_session(call.principal.access_key_id)) rc->session_created = s->created_at;
 
   // Event ids need to be unique, not secret.
   FastRandom ids_random;
-  const std::string shared = recipients.size() > 1 ? ids::uuid4(ids_random) : std::string();
-  const bool read_only = is_read_only(call.operation);
-  const auto resources = record_resources(call);
-
-  std::vector<std::pair<std::string, std::string>> resource_pairs;
-  std::vector<std::pair<int, std::string>> keys;
-  for (const auto& r : resources) {
+  if (recipients.size() > 1) rc->shared_event_id = ids::uuid4(ids_random);
+  rc->read_only = is_read_only(call.operation);
+  rc->event_source = event_source(call.service);
+  rc->username = lookup_username(call.principal);
+  rc->resources = record_resources(call);
+  for (const auto& r : rc->resources) {
     std::string name = resource_name(r.arn);
-    resource_pairs.emplace_back(r.type, name);
-    keys.emplace_back(kKeyResourceType, r.type);
-    if (name != r.arn) keys.emplace_back(kKeyResourceName, r.arn);
-    keys.emplace_back(kKeyResourceName, std::move(name));
+    rc->resource_pairs.emplace_back(r.type, name);
+    rc->keys.emplace_back(kKeyResourceType, r.type);
+    if (name != r.arn) rc->keys.emplace_back(kKeyResourceName, r.arn);
+    rc->keys.emplace_back(kKeyResourceName, std::move(name));
   }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::sort(rc->keys.begin(), rc->keys.end());
+  rc->keys.erase(std::unique(rc->keys.begin(), rc->keys.end()), rc->keys.end());
+  const double event_time = std::floor(call.event_time);
+  rc->call = std::move(call);
+  const bool read_only = rc->read_only;
 
-  std::vector<Row> rows;
+  std::vector<RecordedEvent> rows;
   rows.reserve(recipients.size());
-  RecordInput in{&call, {}, {}, shared, session_created, &resources};
-  for (const auto& acct : recipients) {
-    in.event_id = ids::uuid4(ids_random);
-    in.recipient_account = acct;
-    Row row;
-    row.account_id = acct;
-    StoredEvent& e = row.event;
-    e.event_id = in.event_id;
-    e.event_time = std::floor(call.event_time);
-    e.event_name = call.operation;
-    e.event_source = event_source(call.service);
-    e.username = lookup_username(call.principal);
-    e.access_key_id = call.principal.access_key_id;
-    e.read_only = read_only;
-    e.record = record_json(in);
-    e.resources = resource_pairs;
-    row.keys = keys;
-    rows.push_back(std::move(row));
-  }
+  for (auto& acct : recipients) rows.push_back(RecordedEvent{rc, std::move(acct), ids::uuid4(ids_random), event_time, 0});
   if (ring_) {
     ring_->append(rows);
     return;
@@ -203,15 +209,22 @@ void EventStore::wait_for_commit(std::unique_lock<std::mutex>& lk, uint64_t tick
 
 void EventStore::commit_queue(std::unique_lock<std::mutex>& lk) {
   writing_ = true;
-  std::vector<Row> batch;
-  batch.swap(queue_);
+  std::vector<RecordedEvent> events;
+  events.swap(queue_);
   const uint64_t upto = queued_;
   lk.unlock();
   try {
+    // The records are built here, before the transaction takes the database.
+    std::vector<Row> batch;
+    batch.reserve(events.size());
+    for (auto& e : events) {
+      std::string text = render_record(e);
+      batch.push_back(Row{std::move(e), std::move(text)});
+    }
     write_batch(batch);
   } catch (const std::exception& e) {
     // The trail must not take the server down; the rows of this batch are lost and said so.
-    spdlog::error("audit trail: {} events not written: {}", batch.size(), e.what());
+    spdlog::error("audit trail: {} events not written: {}", events.size(), e.what());
   }
   lk.lock();
   committed_ = std::max(committed_, upto);
@@ -261,29 +274,30 @@ void EventStore::write_batch(std::vector<Row>& rows) {
     auto key = d.prepare("INSERT OR IGNORE INTO cloudtrail_event_keys(account_id, kind, value, seq) VALUES(?,?,?,?)");
     std::string resources;
     for (const auto& r : rows) {
-      const StoredEvent& e = r.event;
+      const RecordedEvent& e = r.event;
+      const RecordedCall& rc = *e.call;
       resources.clear();
       JsonWriter w(resources);  // [[type, name], ...]
       w.begin_array();
-      for (const auto& [type, name] : e.resources) w.begin_array().string(type).string(name).end_array();
+      for (const auto& [type, name] : rc.resource_pairs) w.begin_array().string(type).string(name).end_array();
       w.end_array();
       ins.reset();
-      ins.bind(1, r.account_id)
+      ins.bind(1, e.account_id)
           .bind(2, e.event_id)
           .bind(3, e.event_time)
-          .bind(4, e.event_name)
-          .bind(5, e.event_source)
-          .bind(6, e.username)
-          .bind(7, e.access_key_id)
-          .bind(8, e.read_only)
-          .bind_unowned(9, e.record)
+          .bind(4, rc.call.operation)
+          .bind(5, rc.event_source)
+          .bind(6, rc.username)
+          .bind(7, rc.call.principal.access_key_id)
+          .bind(8, rc.read_only)
+          .bind_unowned(9, r.record)
           .bind_unowned(10, resources);
       ins.run();
       ins.reset();
       const int64_t seq = sqlite3_last_insert_rowid(d.raw());
-      for (const auto& [kind, value] : r.keys) {
+      for (const auto& [kind, value] : rc.keys) {
         key.reset();
-        key.bind(1, r.account_id).bind(2, static_cast<int64_t>(kind)).bind(3, value).bind(4, seq);
+        key.bind(1, e.account_id).bind(2, static_cast<int64_t>(kind)).bind(3, value).bind(4, seq);
         key.run();
         key.reset();
       }

@@ -60,12 +60,32 @@ struct EventQuery {
   int limit = 50;
 };
 
-// An event as recorded for one recipient account, with the values resource lookups search.
-struct RecordedEvent {
-  std::string account_id;
-  StoredEvent event;
-  std::vector<std::pair<int, std::string>> keys;  // (kind, value), sorted, without repeats
+// A call as the trail keeps it, shared by the events of its recipient accounts: what their
+// records are built from (record_json) and what lookups filter on.
+struct RecordedCall {
+  AuditCall call;
+  double session_created = 0;   // sessionContext.attributes.creationDate; 0 = unknown
+  std::string shared_event_id;  // "" unless the call has several recipients
+  bool read_only = false;
+  std::string event_source;
+  std::string username;  // as LookupEvents shows it
+  std::vector<AuditResource> resources;                             // record_resources(call)
+  std::vector<std::pair<std::string, std::string>> resource_pairs;  // (type, short name)
+  std::vector<std::pair<int, std::string>> keys;  // (kind, value) resource lookups search, sorted, unique
 };
+
+// One event: a call as recorded for one recipient account. The record's JSON text is built from
+// the call when it is needed: by the writer, before its insert, or by a lookup of the ring.
+struct RecordedEvent {
+  std::shared_ptr<const RecordedCall> call;
+  std::string account_id;
+  std::string event_id;
+  double event_time = 0;  // whole seconds
+  int64_t seq = 0;        // assigned when stored
+};
+// The record (CloudTrail's event JSON) and the lookup answer of an event.
+std::string render_record(const RecordedEvent& e);
+StoredEvent stored_event(const RecordedEvent& e);
 // Kinds of RecordedEvent::keys (and of cloudtrail_event_keys rows).
 inline constexpr int kKeyResourceType = 1;
 inline constexpr int kKeyResourceName = 2;  // the short name and, when it differs, the ARN
@@ -104,9 +124,9 @@ class EventStore final : public AuditSink {
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
 
-  // Builds the records (one per recipient account) on the calling thread and stores or queues them;
+  // Keeps the call as one event per recipient account, in the ring or queued for the database;
   // with the database, returns once they are committed unless the call was read-only.
-  void record(const AuditCall& call) override;
+  void record(AuditCall call) override;
   // Returns once everything recorded before the call is committed.
   void flush();
   // Newest first; at most limit + 1 rows so the caller can tell whether a next page exists.
@@ -115,7 +135,11 @@ class EventStore final : public AuditSink {
   size_t count();
 
  private:
-  using Row = RecordedEvent;
+  // An event on its way into cloudtrail_events, its record built.
+  struct Row {
+    RecordedEvent event;
+    std::string record;
+  };
 
   void writer_loop();
   // Waits (lock held by lk) until the ticket is committed, waking the writer at once.
@@ -136,7 +160,7 @@ class EventStore final : public AuditSink {
   std::mutex mu_;
   std::condition_variable work_cv_;  // the writer waits for rows
   std::condition_variable done_cv_;  // recorders and flushers wait for commits
-  std::vector<Row> queue_;
+  std::vector<RecordedEvent> queue_;
   uint64_t queued_ = 0;     // tickets handed out (one per record() call)
   uint64_t committed_ = 0;  // every ticket up to this one is committed
   int waiting_ = 0;         // callers blocked until a commit: the writer must not linger

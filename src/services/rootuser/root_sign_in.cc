@@ -122,7 +122,7 @@ void RootSignIn::record(const std::string& account_id, const std::string& event_
   c.event_type = "AwsConsoleSignIn";
   additional.emplace("MobileVersion", "No");
   c.additional_event_data = std::move(additional);
-  d_.audit->record(c);
+  d_.audit->record(std::move(c));
 }
 
 std::string RootSignIn::new_token() {

@@ -26,7 +26,7 @@ const std::string kGood = "Corr3ct-Horse";
 
 class RecordingSink final : public AuditSink {
  public:
-  void record(const AuditCall& c) override { calls.push_back(c); }
+  void record(AuditCall c) override { calls.push_back(std::move(c)); }
   std::vector<AuditCall> calls;
 };
 
