@@ -642,6 +642,40 @@ TEST(SigV4Canonical, HeaderValues) {
   EXPECT_THAT(creq, ::testing::HasSubstr("\nx-multi:a b,c d\n"));
 }
 
+// Values are scanned eight bytes at a time for whitespace: runs of every length around that, and
+// whitespace at every offset, fold as the byte-by-byte rule does.
+TEST(SigV4Canonical, LongHeaderValuesFoldWhitespaceAtEveryOffset) {
+  auto expected_fold = [](std::string_view v) {
+    std::string out;
+    bool space = false;
+    for (char c : v) {
+      const bool ws = c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+      if (ws) {
+        space = !out.empty();
+        continue;
+      }
+      if (space) out += ' ';
+      space = false;
+      out += c;
+    }
+    return out;
+  };
+  for (std::size_t len = 0; len < 40; ++len)
+    for (std::size_t at = 0; at <= len; ++at)
+      for (const char* ws : {" ", "\t", "  \n ", "\x01"}) {
+        std::string v(len, 'x');
+        for (std::size_t k = 0; k < len; ++k) v[k] = static_cast<char>('a' + (k % 26) + (k % 3 == 0 ? 0x80 - 'a' : 0));
+        v.insert(at, ws);
+        v += " tail";
+        HttpRequest r = make_request("GET", "/", "h");
+        r.headers.push_back({"X-Long", v});
+        SigV4Params p;
+        p.signed_headers = {"x-long"};
+        std::string creq = canonical_request(r, p, "UNSIGNED-PAYLOAD", false);
+        EXPECT_THAT(creq, ::testing::HasSubstr("\nx-long:" + expected_fold(v) + "\n")) << "len " << len << " at " << at;
+      }
+}
+
 TEST(SigV4Canonical, DateHeaderInsteadOfXAmzDate) {
   HttpRequest r = make_request("GET", "/", "example.amazonaws.com");
   r.headers.push_back({"Date", "Sun, 30 Aug 2015 12:36:00 GMT"});

@@ -136,12 +136,12 @@ std::string uuid4(Random& r) {
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  std::string out(36, '-');
+  char* p = out.data();
   for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(hex[b[i] >> 4]);
-    out.push_back(hex[b[i] & 15]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++p;  // past a '-'
+    *p++ = hex[b[i] >> 4];
+    *p++ = hex[b[i] & 15];
   }
   return out;
 }
@@ -151,13 +151,39 @@ std::string lower_alnum(Random& r, size_t n) {
 }
 }  // namespace ids
 
+namespace {
+// Writes n decimal digits of v (zero-padded) at p; returns the end.
+char* put_digits(char* p, int v, int n) {
+  for (int i = n - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
+  return p + n;
+}
+}  // namespace
+
 std::string iso8601(double epoch_seconds) {
+  // Formatted by hand: strftime's locale handling cost more than the rest of a short record.
   time_t t = static_cast<time_t>(epoch_seconds);
   struct tm tm {};
   gmtime_r(&t, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  const int year = tm.tm_year + 1900;
+  if (year < 0 || year > 9999) {  // outside what four digits say: as strftime would
+    char buf[48];
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+  }
+  std::string out(20, 'Z');  // YYYY-MM-DDTHH:MM:SSZ
+  char* p = out.data();
+  p = put_digits(p, year, 4);
+  *p++ = '-';
+  p = put_digits(p, tm.tm_mon + 1, 2);
+  *p++ = '-';
+  p = put_digits(p, tm.tm_mday, 2);
+  *p++ = 'T';
+  p = put_digits(p, tm.tm_hour, 2);
+  *p++ = ':';
+  p = put_digits(p, tm.tm_min, 2);
+  *p++ = ':';
+  put_digits(p, tm.tm_sec, 2);
+  return out;
 }
 
 std::string amz_date(std::chrono::system_clock::time_point tp) {

@@ -47,6 +47,18 @@ TEST(Ids, UniqueIdsSecretsAndUuids) {
 
 TEST(Clock, Formats) {
   EXPECT_EQ(iso8601(1757642199), "2025-09-12T01:56:39Z");
+  EXPECT_EQ(iso8601(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(iso8601(951782400), "2000-02-29T00:00:00Z");
+  EXPECT_EQ(iso8601(253402300799), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(iso8601(1757642199.999), "2025-09-12T01:56:39Z");  // whole seconds, not rounded
+  // As strftime writes it, over a span of dates with every month, day and time of day.
+  for (time_t t = 946684800; t < 946684800 + 3 * 366 * 86400; t += 86400 + 3607) {
+    struct tm tm {};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    EXPECT_EQ(iso8601(static_cast<double>(t)), buf);
+  }
   EXPECT_EQ(amz_date(std::chrono::system_clock::from_time_t(1440938160)), "20150830T123600Z");
 }
 

@@ -1,5 +1,6 @@
 #include "common/sealed_box.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <stdexcept>
@@ -16,16 +17,33 @@ const EVP_CIPHER* aes_gcm() {
   return cipher;
 }
 
-// One cipher context per thread, reset for each use: making one costs more than sealing a
-// session record.
-EVP_CIPHER_CTX* thread_ctx() {
-  struct Holder {
-    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-    ~Holder() { EVP_CIPHER_CTX_free(ctx); }
-  };
-  thread_local Holder h;
-  if (!h.ctx || EVP_CIPHER_CTX_reset(h.ctx) != 1) throw std::runtime_error("no cipher context");
-  return h.ctx;
+// One context per thread and direction, kept keyed: making one, or setting its key (AES's key
+// schedule and GCM's hash key), costs more than sealing a session record. A context keyed with
+// the same key is given only the next nonce.
+struct KeyedCtx {
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  Key key{};
+  bool keyed = false;
+  ~KeyedCtx() {
+    EVP_CIPHER_CTX_free(ctx);
+    OPENSSL_cleanse(key.data(), key.size());
+  }
+  // The key to pass to EVP_*Init_ex2: null when the context already has it.
+  const unsigned char* key_for(const Key& k) {
+    if (!ctx) throw std::runtime_error("no cipher context");
+    if (keyed && CRYPTO_memcmp(key.data(), k.data(), k.size()) == 0) return nullptr;
+    keyed = false;  // until the init that sets it succeeds
+    key = k;
+    return key.data();
+  }
+};
+KeyedCtx& encrypt_ctx() {
+  thread_local KeyedCtx c;
+  return c;
+}
+KeyedCtx& decrypt_ctx() {
+  thread_local KeyedCtx c;
+  return c;
 }
 
 const unsigned char* u(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
@@ -41,10 +59,14 @@ std::string seal(const Key& key, std::string_view plaintext, std::string_view co
   std::string out(kNonce + plaintext.size() + kTag, '\0');
   auto* o = reinterpret_cast<unsigned char*>(out.data());
   r.fill(o, kNonce);
-  EVP_CIPHER_CTX* c = thread_ctx();
+  KeyedCtx& k = encrypt_ctx();
+  const unsigned char* new_key = k.key_for(key);
+  EVP_CIPHER_CTX* c = k.ctx;
   int len = 0;
-  if (EVP_EncryptInit_ex2(c, aes_gcm(), key.data(), o, nullptr) != 1 ||
-      EVP_EncryptUpdate(c, nullptr, &len, u(context), static_cast<int>(context.size())) != 1 ||
+  if (EVP_EncryptInit_ex2(c, new_key ? aes_gcm() : nullptr, new_key, o, nullptr) != 1)
+    throw std::runtime_error("AES-256-GCM sealing failed");
+  k.keyed = true;
+  if (EVP_EncryptUpdate(c, nullptr, &len, u(context), static_cast<int>(context.size())) != 1 ||
       EVP_EncryptUpdate(c, o + kNonce, &len, u(plaintext), static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(c, o + kNonce + len, &len) != 1 ||
       EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, kTag, o + kNonce + plaintext.size()) != 1)
@@ -59,10 +81,13 @@ std::optional<std::string> open(const Key& key, std::string_view box, std::strin
   auto* o = reinterpret_cast<unsigned char*>(out.data());
   unsigned char tag[kTag];
   std::copy(box.end() - kTag, box.end(), tag);
-  EVP_CIPHER_CTX* c = thread_ctx();
+  KeyedCtx& k = decrypt_ctx();
+  const unsigned char* new_key = k.key_for(key);
+  EVP_CIPHER_CTX* c = k.ctx;
   int len = 0;
-  if (EVP_DecryptInit_ex2(c, aes_gcm(), key.data(), u(box), nullptr) != 1 ||
-      EVP_DecryptUpdate(c, nullptr, &len, u(context), static_cast<int>(context.size())) != 1 ||
+  if (EVP_DecryptInit_ex2(c, new_key ? aes_gcm() : nullptr, new_key, u(box), nullptr) != 1) return std::nullopt;
+  k.keyed = true;
+  if (EVP_DecryptUpdate(c, nullptr, &len, u(context), static_cast<int>(context.size())) != 1 ||
       EVP_DecryptUpdate(c, o, &len, u(box) + kNonce, static_cast<int>(n)) != 1 ||
       EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, kTag, tag) != 1 ||
       EVP_DecryptFinal_ex(c, o + len, &len) != 1)

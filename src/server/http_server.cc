@@ -40,28 +40,62 @@ const std::string& http_date() {
   return cached;
 }
 
-HttpRequest to_request(http::request<http::string_body>&& in, bool secure, const std::string& peer) {
-  HttpRequest r;
-  r.method = std::string(in.method_string());
-  r.target = std::string(in.target());
-  r.headers.reserve(16);
-  for (const auto& f : in) r.headers.push_back({std::string(f.name_string()), std::string(f.value())});
-  r.body = std::move(in.body());
-  r.secure_transport = secure;
-  r.remote_ip = peer;
-  return r;
-}
+// Beast's HTTP/1.1 parser writing straight into the connection's HttpRequest: no fields
+// container to fill and then copy from (one allocation and a tree insert per field), and the
+// request's strings keep their capacity from one request of a connection to the next.
+class RequestParser final : public http::basic_parser<true> {
+ public:
+  explicit RequestParser(HttpRequest& r) : r_(r) { r_.body.clear(); }
 
-HttpRequest headers_only(const http::request_parser<http::string_body>& p, bool secure, const std::string& peer) {
-  HttpRequest r;
-  const auto& h = p.get();
-  r.method = std::string(h.method_string());
-  r.target = std::string(h.target());
-  for (const auto& f : h) r.headers.push_back({std::string(f.name_string()), std::string(f.value())});
-  r.secure_transport = secure;
-  r.remote_ip = peer;
-  return r;
-}
+  unsigned version() const { return version_; }
+  bool head() const { return verb_ == http::verb::head; }
+  bool expect_continue() const { return expect_continue_; }
+  // Drops the previous request's extra headers. Beast calls on_header_impl only for a header it
+  // accepts: not for one whose Content-Length is over the body limit.
+  void end_fields() { r_.headers.resize(fields_); }
+
+ private:
+  void on_request_impl(http::verb method, beast::string_view method_str, beast::string_view target, int version,
+                       beast::error_code&) override {
+    verb_ = method;
+    version_ = static_cast<unsigned>(version);
+    r_.method.assign(method_str.data(), method_str.size());
+    r_.target.assign(target.data(), target.size());
+  }
+  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}  // requests only
+  void on_field_impl(http::field name, beast::string_view name_string, beast::string_view value,
+                     beast::error_code&) override {
+    if (name == http::field::expect && value == "100-continue") expect_continue_ = true;
+    if (fields_ < r_.headers.size()) {
+      Header& h = r_.headers[fields_];
+      h.name.assign(name_string.data(), name_string.size());
+      h.value.assign(value.data(), value.size());
+    } else {
+      r_.headers.push_back({std::string(name_string), std::string(value)});
+    }
+    ++fields_;
+  }
+  void on_header_impl(beast::error_code&) override { end_fields(); }
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, beast::error_code&) override {
+    if (length) r_.body.reserve(static_cast<std::size_t>(*length));
+  }
+  std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    r_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, beast::error_code&) override {
+    r_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  HttpRequest& r_;
+  std::size_t fields_ = 0;
+  unsigned version_ = 11;
+  http::verb verb_ = http::verb::unknown;
+  bool expect_continue_ = false;
+};
 
 // The status line and headers as they go on the wire; the body follows in the same write (one
 // sendmsg, none of the serializer's buffer sequences). Content-Length is the body's, but for HEAD
@@ -119,8 +153,11 @@ struct HttpServer::Impl {
   asio::awaitable<void> serve(Stream& stream, bool secure, std::string peer) {
     beast::flat_buffer buffer;
     auto& lowest = beast::get_lowest_layer(stream);
+    HttpRequest req;  // reused by every request of the connection
+    req.secure_transport = secure;
+    req.remote_ip = std::move(peer);
     for (;;) {
-      http::request_parser<http::string_body> parser;
+      RequestParser parser(req);
       parser.body_limit(opts.body_limit);
       parser.header_limit(64 * 1024);
       lowest.expires_after(opts.idle_timeout);
@@ -129,14 +166,16 @@ struct HttpServer::Impl {
       // gets an answer. Anything else (closed, timed out, garbage) drops the connection.
       const bool too_large = ec == http::error::body_limit;
       if (ec && !too_large) break;
+      parser.end_fields();
 
       lowest.expires_after(opts.request_timeout);
-      const auto& hdr = parser.get();
-      bool keep_alive = hdr.keep_alive();
+      bool keep_alive = parser.keep_alive();
+      const unsigned version = parser.version();
+      const bool head = parser.head();
       int reject_status = 0;
       if (too_large) reject_status = 413;
-      if (!reject_status && hdr[http::field::expect] == "100-continue") {
-        http::response<http::empty_body> cont{http::status::continue_, hdr.version()};
+      if (!reject_status && parser.expect_continue()) {
+        http::response<http::empty_body> cont{http::status::continue_, version};
         auto [wec, wn] = co_await http::async_write(stream, cont, use_tuple);
         if (wec) break;
       }
@@ -147,13 +186,11 @@ struct HttpServer::Impl {
       }
 
       HttpResponse out;
-      unsigned version = hdr.version();
-      bool head = hdr.method() == http::verb::head;
       if (reject_status) {
-        out = rejecter(headers_only(parser, secure, peer), reject_status);
+        req.body.clear();  // what was read of it
+        out = rejecter(req, reject_status);
         keep_alive = false;  // the unread body makes the connection unusable
       } else {
-        HttpRequest req = to_request(parser.release(), secure, peer);
         out = handler(req);
       }
       const std::string wire = wire_head(out, version, keep_alive, head);
