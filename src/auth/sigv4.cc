@@ -95,6 +95,16 @@ inline bool starts_with_icase(std::string_view s, std::string_view prefix) {
 
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 
+// What separates the Authorization header's components: ',' and whitespace.
+struct SeparatorTable {
+  bool v[256] = {};
+  constexpr SeparatorTable() {
+    for (unsigned char c : {',', ' ', '\t', '\r', '\n', '\v', '\f'}) v[c] = true;
+  }
+};
+constexpr SeparatorTable kSeparator;
+inline bool is_separator(char c) { return kSeparator.v[static_cast<unsigned char>(c)]; }
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
@@ -302,10 +312,10 @@ Result<SigV4Params> parse_header_auth(const HttpRequest& req, std::string_view a
   // Components are separated by ',' and/or whitespace.
   std::size_t i = 0;
   while (i < rest.size()) {
-    while (i < rest.size() && (rest[i] == ',' || is_space(rest[i]))) ++i;
+    while (i < rest.size() && is_separator(rest[i])) ++i;
     if (i >= rest.size()) break;
     std::size_t j = i;
-    while (j < rest.size() && rest[j] != ',' && !is_space(rest[j])) ++j;
+    while (j < rest.size() && !is_separator(rest[j])) ++j;
     std::string_view tok = rest.substr(i, j - i);
     i = j;
     std::size_t eq = tok.find('=');

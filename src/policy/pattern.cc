@@ -239,6 +239,13 @@ bool Pattern::MatchGeneral(std::string_view s, const RequestContext* ctx, bool i
   return GlobMatch(segs, pieces_.size(), s, ignore_case);
 }
 
+bool ArnPattern::has_variables() const {
+  if (whole_pattern_.has_variables()) return true;
+  for (const auto& s : segs_)
+    if (s.has_variables()) return true;
+  return false;
+}
+
 std::vector<std::string_view> SplitArnSegments(std::string_view s, bool honour_variables) {
   std::vector<std::string_view> out;
   size_t start = 0, i = 0;

@@ -79,6 +79,8 @@ class ArnPattern {
   bool Match(std::string_view arn, const RequestContext* ctx, bool* unresolved = nullptr) const;
   const std::string& text() const { return source_; }
   bool match_all() const { return any_; }
+  // Holds a policy variable (${aws:username} ...), read from the request context when matching.
+  bool has_variables() const;
 
  private:
   std::string source_;

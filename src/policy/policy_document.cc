@@ -488,6 +488,11 @@ Result<PolicyPtr> CompilePolicy(std::string_view document, const CompileOptions&
   const bool variables = version == "2012-10-17";
   policy->statements_.reserve(raw.size());
   for (const auto& r : raw) policy->statements_.push_back(CompileStatement(r, variables));
+  for (const auto& s : policy->statements_) {
+    if (!s.conditions.empty()) policy->reads_context_ = true;
+    for (const auto& r : s.resources)
+      if (r.has_variables()) policy->reads_context_ = true;
+  }
   return PolicyPtr(std::move(policy));
 }
 

@@ -94,12 +94,16 @@ class CompiledPolicy {
 
   // Explicit deny if any applicable Deny statement; Allow if an applicable Allow; else NotApplicable.
   PolicyDecision Evaluate(const RequestContext& ctx) const;
+  // Whether evaluating it reads the context's keys: a condition, or a policy variable in a
+  // resource. When no policy of a request does, the authorizer need not set them.
+  bool reads_context() const { return reads_context_; }
 
  private:
   friend Result<std::shared_ptr<const CompiledPolicy>> CompilePolicy(std::string_view, const CompileOptions&);
   PolicyKind kind_ = PolicyKind::Identity;
   std::string version_, id_;
   std::vector<CompiledStatement> statements_;
+  bool reads_context_ = false;
 };
 
 using PolicyPtr = std::shared_ptr<const CompiledPolicy>;

@@ -17,7 +17,7 @@ policy::PrincipalKind kind_of(const auth::Principal& p) {
 }  // namespace
 
 policy::RequestContext Authorizer::context_for(const auth::Principal& who, const services::AuthzTarget& target,
-                                               const HttpRequest& req, std::string_view region) const {
+                                               const HttpRequest& req, std::string_view region, bool keys) const {
   policy::RequestContext ctx;
   ctx.SetAction(target.action);
   ctx.SetResource(target.resource);
@@ -31,6 +31,7 @@ policy::RequestContext Authorizer::context_for(const auth::Principal& who, const
   f.user_id = who.user_id;
   if (who.type == auth::PrincipalType::IamUser) f.user_name = who.user_name;
   ctx.SetPrincipal(std::move(f));
+  if (!keys) return ctx;
   if (who.type != auth::PrincipalType::Anonymous) ctx.AddPrincipalKeys();
 
   // aws:CurrentTime and aws:EpochTime have a resolution of one second: formatted once per second.
@@ -103,29 +104,35 @@ Status Authorizer::authorize(const auth::Principal& who, const services::AuthzTa
                              std::string_view region) {
   if (!evaluates(who, target)) return OkStatus();
 
-  policy::RequestContext ctx = context_for(who, target, req, region);
-
   services::IdentityPolicies ids;
   if (iam_ && who.type != auth::PrincipalType::Anonymous) ids = iam_->policies_for(who);
-  for (const auto& [k, v] : ids.principal_tags) ctx.Set("aws:PrincipalTag/" + k, v);
-
   std::vector<policy::PolicyLevel> scps;
-  if (orgs_ && who.type != auth::PrincipalType::Anonymous) {
-    scps = orgs_->scp_chain(who.account_id);
-    if (auto m = orgs_->membership(who.account_id)) ctx.Set("aws:PrincipalOrgID", m->organization_id);
-  }
+  if (orgs_ && who.type != auth::PrincipalType::Anonymous) scps = orgs_->scp_chain(who.account_id);
 
   policy::PolicyPtr resource;
   // A role's trust policy is the resource policy of sts:AssumeRole*; it has its own grammar.
   const bool trust = target.action.rfind("sts:AssumeRole", 0) == 0 && target.action != "sts:AssumeRoot";
   if (!target.resource_policy.empty()) resource = compiled_resource_policy(target.resource_policy, trust);
-
   // A root session is capped by its task policy; one whose policy cannot be found may do nothing.
   policy::PolicyPtr task;
-  if (!who.task_policy_arn.empty()) {
-    task = task_policy(who.task_policy_arn);
-    if (!task) return denied(policy::AuthzResult{}, ctx, target, who);
+  if (!who.task_policy_arn.empty()) task = task_policy(who.task_policy_arn);
+
+  // The condition keys are set only when a policy of this request reads them: most requests meet
+  // only policies without conditions or variables (AdministratorAccess, FullAWSAccess ...).
+  bool keys = (resource && resource->reads_context()) || (task && task->reads_context()) ||
+              (ids.permissions_boundary && ids.permissions_boundary->reads_context());
+  for (const auto* list : {&ids.identity, &ids.session})
+    for (const auto& p : *list) keys = keys || (p && p->reads_context());
+  for (const auto& level : scps)
+    for (const auto& p : level) keys = keys || (p && p->reads_context());
+
+  policy::RequestContext ctx = context_for(who, target, req, region, keys);
+  if (keys) {
+    for (const auto& [k, v] : ids.principal_tags) ctx.Set("aws:PrincipalTag/" + k, v);
+    if (orgs_ && who.type != auth::PrincipalType::Anonymous)
+      if (auto m = orgs_->membership(who.account_id)) ctx.Set("aws:PrincipalOrgID", m->organization_id);
   }
+  if (!who.task_policy_arn.empty() && !task) return denied(policy::AuthzResult{}, ctx, target, who);
 
   policy::AuthzRequest ar;
   ar.context = &ctx;

@@ -27,9 +27,10 @@ class Authorizer {
              const auth::MotoCompat* moto)
       : iam_(iam), orgs_(orgs), clock_(clock), moto_(moto) {}
 
-  // The request context the engine sees: action, resource, principal and the global keys.
+  // The request context the engine sees: action, resource, principal and, with keys, the global
+  // condition keys and the target's own.
   policy::RequestContext context_for(const auth::Principal& who, const services::AuthzTarget& target,
-                                     const HttpRequest& req, std::string_view region) const;
+                                     const HttpRequest& req, std::string_view region, bool keys = true) const;
 
   // Whether authorize() evaluates the target at all (else it allows without looking).
   bool evaluates(const auth::Principal& who, const services::AuthzTarget& target) const;

@@ -114,6 +114,63 @@ TEST_F(AuthorizerTest, ExplicitDenyInIdentityPolicyBeatsAllow) {
   EXPECT_NE(st.error().message.find("with an explicit deny in an identity-based policy"), std::string::npos);
 }
 
+// The condition keys are set only when some policy of the request reads them: a condition or a
+// variable in any one layer must still see them.
+TEST_F(AuthorizerTest, ConditionKeysReachEveryLayerThatReadsThem) {
+  const char* deny_from_localhost =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}}]})";
+  const std::string member = "222222222222";
+  auto check_denied = [&](const std::function<void()>& place, const std::string& account) {
+    SetUp();
+    iam.boundary = nullptr;
+    iam.session.clear();
+    place();
+    Authorizer a(&iam, &orgs, clock, nullptr);
+    auto st = a.authorize(user(account, "alice"), target("iam:ListUsers"), req, "us-east-1");
+    EXPECT_FALSE(st.ok());
+    req.remote_ip = "10.0.0.1";  // outside the range: the same policies allow
+    EXPECT_TRUE(a.authorize(user(account, "alice"), target("iam:ListUsers"), req, "us-east-1").ok());
+  };
+  check_denied([&] { iam.policies.push_back(compile(deny_from_localhost)); }, "111111111111");
+  check_denied(
+      [&] {
+        iam.boundary = compile(
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}}]})");
+      },
+      "111111111111");
+  check_denied([&] { iam.session = {compile(kAdmin), compile(deny_from_localhost)}; }, "111111111111");
+  check_denied(
+      [&] { orgs.member_chain.back().push_back(compile(deny_from_localhost, policy::PolicyKind::ServiceControl)); },
+      member);
+  // A variable in a resource reads aws:username.
+  SetUp();
+  iam.policies = {compile(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::111111111111:user/${aws:username}"}]})")};
+  Authorizer a(&iam, &orgs, clock, nullptr);
+  EXPECT_TRUE(a.authorize(user("111111111111", "alice"), target("iam:GetUser", "arn:aws:iam::111111111111:user/alice"),
+                          req, "us-east-1")
+                  .ok());
+  EXPECT_FALSE(a.authorize(user("111111111111", "alice"), target("iam:GetUser", "arn:aws:iam::111111111111:user/bob"),
+                           req, "us-east-1")
+                   .ok());
+}
+
+TEST(CompiledPolicy, ReadsContextOnlyWithConditionsOrVariables) {
+  EXPECT_FALSE(compile(kAdmin)->reads_context());
+  EXPECT_FALSE(compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"s3:*","NotResource":"arn:aws:s3:::b/*"}]})")
+                   ->reads_context());
+  EXPECT_TRUE(compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+                          {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})")
+                  ->reads_context());
+  EXPECT_TRUE(compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:userid}/*"}]})")
+                  ->reads_context());
+  EXPECT_TRUE(compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","NotResource":"arn:aws:iam::*:user/${aws:username}"}]})")
+                  ->reads_context());
+  // Before 2012-10-17 a variable is literal text.
+  EXPECT_FALSE(compile(R"({"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:userid}/*"}]})")
+                   ->reads_context());
+}
+
 TEST_F(AuthorizerTest, SkipAndMotoModeAllowWithoutPolicies) {
   iam.policies.clear();
   Authorizer strict(&iam, &orgs, clock, nullptr);

@@ -54,9 +54,9 @@ Result<Pipeline::Route> Pipeline::route(const HttpRequest& req) const {
   if (presence == auth::AuthPresence::Unsupported)
     return AwsError::IncompleteSignature("Unsupported authorization scheme: only AWS Signature Version 4 is accepted.");
   if (presence != auth::AuthPresence::None) {
-    const bool looks_s3 = !req.header("x-amz-target") && !has_query_action(req);
     auto sig = auth::parse_auth(req);
-    if (!sig && looks_s3) sig = auth::parse_auth(req, true);  // S3's own wording
+    // A request that looks like S3's gets S3's wording.
+    if (!sig && !req.header("x-amz-target") && !has_query_action(req)) sig = auth::parse_auth(req, true);
     if (!sig) return std::move(sig).error();
     r.model = deps_.models.by_signing_name(sig->service);
     r.sig = std::move(sig).value();
