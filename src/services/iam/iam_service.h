@@ -57,7 +57,7 @@ class IamService final : public Service,
                                   const std::string& email, const std::string& access_role_name,
                                   const std::string& management_account_id) override;
   // RoleDirectory (STS)
-  std::optional<AssumableRole> find_role(const std::string& role_arn) override;
+  std::shared_ptr<const AssumableRole> find_role(const std::string& role_arn) override;
   std::optional<std::string> managed_policy_document(const std::string& policy_arn) override;
   void record_role_use(const std::string& role_arn, std::string_view region) override;
 
@@ -183,7 +183,7 @@ class IamService final : public Service,
     std::vector<std::pair<std::string, std::string>> tags;
   };
   store::GenerationCache<std::string, std::shared_ptr<const EntityPolicies>> entity_policies_;
-  store::GenerationCache<std::string, std::optional<AssumableRole>> roles_by_arn_;
+  store::GenerationCache<std::string, std::shared_ptr<const AssumableRole>> roles_by_arn_;
   // RoleLastUsed stamps of AssumeRole, written before the next IAM operation (or at shutdown)
   // rather than once per AssumeRole. Key: account + '\n' + role name.
   struct RoleUse {

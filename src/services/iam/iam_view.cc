@@ -134,18 +134,19 @@ Status IamService::provision_member_account(const std::string& account_id, const
   return OkStatus();
 }
 
-std::optional<AssumableRole> IamService::find_role(const std::string& role_arn) {
+std::shared_ptr<const AssumableRole> IamService::find_role(const std::string& role_arn) {
   // arn:aws:iam::<account>:role/<path><name>
   static const std::string prefix = "arn:aws:iam::";
-  if (role_arn.rfind(prefix, 0) != 0) return std::nullopt;
+  if (role_arn.rfind(prefix, 0) != 0) return nullptr;
   auto colon = role_arn.find(':', prefix.size());
-  if (colon == std::string::npos || role_arn.compare(colon + 1, 5, "role/") != 0) return std::nullopt;
-  return roles_by_arn_.get(role_arn, [&]() -> std::optional<AssumableRole> {
+  if (colon == std::string::npos || role_arn.compare(colon + 1, 5, "role/") != 0) return nullptr;
+  return roles_by_arn_.get(role_arn, [&]() -> std::shared_ptr<const AssumableRole> {
     std::string account = role_arn.substr(prefix.size(), colon - prefix.size());
     std::string name = role_arn.substr(role_arn.rfind('/') + 1);
     auto r = store_.get_role(account, name);
-    if (!r || strcasecmp(r->arn.c_str(), role_arn.c_str()) != 0) return std::nullopt;
-    return AssumableRole{r->arn, r->role_id, r->role_name, r->account_id, r->trust_policy, r->max_session_duration};
+    if (!r || strcasecmp(r->arn.c_str(), role_arn.c_str()) != 0) return nullptr;
+    return std::make_shared<const AssumableRole>(
+        AssumableRole{r->arn, r->role_id, r->role_name, r->account_id, r->trust_policy, r->max_session_duration});
   });
 }
 

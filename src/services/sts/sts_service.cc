@@ -68,6 +68,7 @@ AuthzTarget StsService::authz_target(std::string_view operation, const boost::js
 
 OperationResult StsService::get_caller_identity(CallContext& ctx, const boost::json::object&) {
   boost::json::object out;
+  out.reserve(3);
   out["UserId"] = ctx.principal.user_id;
   out["Account"] = ctx.principal.account_id;
   out["Arn"] = ctx.principal.arn;
@@ -85,6 +86,7 @@ boost::json::object StsService::issue_session(const auth::Principal& principal, 
   s.session_token = store_.seal_session(s);  // the session lives in its token: nothing is written
 
   boost::json::object creds;
+  creds.reserve(4);  // built member by member: room for all at once
   creds["AccessKeyId"] = s.access_key_id;
   creds["SecretAccessKey"] = s.secret;
   creds["SessionToken"] = s.session_token;
@@ -353,6 +355,7 @@ OperationResult StsService::assume_role(CallContext& ctx, const boost::json::obj
   roles_->record_role_use(role->arn, ctx.region);
 
   boost::json::object out;
+  out.reserve(4);
   out["Credentials"] = issue_session(s, now + static_cast<double>(duration));
   out["AssumedRoleUser"] = boost::json::object{{"AssumedRoleId", s.user_id}, {"Arn", s.arn}};
   if (report_packed) out["PackedPolicySize"] = static_cast<int64_t>(packed);

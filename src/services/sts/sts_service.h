@@ -2,6 +2,7 @@
 // roles IAM knows (AssumeRoot arrives with centralized root access).
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -29,7 +30,8 @@ struct AssumableRole {
 class RoleDirectory {
  public:
   virtual ~RoleDirectory() = default;
-  virtual std::optional<AssumableRole> find_role(const std::string& role_arn) = 0;
+  // Null when there is no such role. Shared: cached by IAM until its database changes.
+  virtual std::shared_ptr<const AssumableRole> find_role(const std::string& role_arn) = 0;
   // The default version's document of a managed policy (customer or AWS), for PolicyArns.
   virtual std::optional<std::string> managed_policy_document(const std::string& policy_arn) = 0;
   virtual void record_role_use(const std::string& role_arn, std::string_view region) = 0;
