@@ -193,6 +193,13 @@ struct HttpServer::Impl {
       } else {
         out = handler(req);
       }
+      // Answers go out after the requests this thread has already received (their completions
+      // are queued): a client waiting on several connections is then woken once per burst of
+      // answers rather than once per answer, and on a virtual machine each wake-up of an idle
+      // client costs the sender microseconds. (Answering at the end of the event loop's turn is
+      // what Redis does too.) Measured on one core: AssumeRole 13% less CPU per request,
+      // GetCallerIdentity about 8% more; bench/README.md.
+      co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
       const std::string wire = wire_head(out, version, keep_alive, head);
       const bool body = !head && !(out.status / 100 == 1 || out.status == 204 || out.status == 304);
       const std::array<asio::const_buffer, 2> parts{asio::buffer(wire), asio::buffer(out.body.data(), body ? out.body.size() : 0)};
