@@ -1,7 +1,7 @@
 // Starts the real orgroot binary for the JavaScript end-to-end tests and builds
 // AWS SDK v3 clients pointed at it. Paths are derived from this file's location.
 import { spawn } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -165,4 +165,26 @@ export async function expectServiceError(promise, { name, status, message, messa
 
 export function readText(p) {
   return readFileSync(p, 'utf8');
+}
+
+// The bytes of a Base32 (RFC 4648) text, as virtual MFA seeds are given.
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0; let value = 0; const out = [];
+  for (const c of text.replace(/=+$/, '')) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+
+// RFC 6238 code (SHA-1, 30 s, 6 digits) of a Base32 seed, `offset` steps from `atMs`: what an
+// authenticator app shows for a virtual MFA device.
+export function totp(seedB32, atMs, offset = 0) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30) + offset));
+  const mac = createHmac('sha1', base32Decode(seedB32)).update(msg).digest();
+  const o = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }

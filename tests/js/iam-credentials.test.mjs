@@ -1,7 +1,7 @@
 // IAM credential operations through @aws-sdk/client-iam against a real orgroot server: each
 // operation at least once, with real TOTP codes for the MFA device.
 import assert from 'node:assert/strict';
-import { createHmac, randomUUID, generateKeyPairSync } from 'node:crypto';
+import { randomUUID, generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,28 +21,9 @@ import {
   UploadSigningCertificateCommand, AttachUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { AKIA_RE, DEFAULT_ACCOUNT, SECRET_RE, clientConfig, expectServiceError, startServer } from './harness.mjs';
-
-function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0; let value = 0; const out = [];
-  for (const c of s.replace(/=+$/, '')) {
-    value = (value << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
-  }
-  return Buffer.from(out);
-}
-
-function totp(seedB32, atMs, offset = 0) {
-  const counter = BigInt(Math.floor(atMs / 1000 / 30) + offset);
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(counter);
-  const mac = createHmac('sha1', base32Decode(seedB32)).update(msg).digest();
-  const o = mac[mac.length - 1] & 0x0f;
-  const v = (mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000;
-  return String(v).padStart(6, '0');
-}
+import {
+  AKIA_RE, DEFAULT_ACCOUNT, SECRET_RE, base32Decode, clientConfig, expectServiceError, startServer, totp,
+} from './harness.mjs';
 
 function makeCertificate(cn) {
   const dir = mkdtempSync(path.join(tmpdir(), 'orgroot-cert-'));

@@ -3,7 +3,6 @@
 // /_orgroot/root/signin, and the console session's credentials drive STS and IAM as the root user
 // (including EnableMFADevice without UserName, which the JS SDK does not validate).
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateAccessKeyCommand, CreateVirtualMFADeviceCommand, DeleteAccessKeyCommand, EnableMFADeviceCommand,
@@ -13,28 +12,9 @@ import {
   CreateAccountCommand, CreateOrganizationCommand, DescribeCreateAccountStatusCommand, OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { AKIA_RE, ASIA_RE, clientConfig, expectServiceError, startServer } from './harness.mjs';
+import { AKIA_RE, ASIA_RE, clientConfig, expectServiceError, startServer, totp } from './harness.mjs';
 
 const PASSWORD = 'Js-Root-Passw0rd';
-
-function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0; let value = 0; const out = [];
-  for (const c of s.replace(/=+$/, '')) {
-    value = (value << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
-  }
-  return Buffer.from(out);
-}
-
-function totp(seedB32, atMs, offset = 0) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30) + offset));
-  const mac = createHmac('sha1', base32Decode(seedB32)).update(msg).digest();
-  const off = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 describe('root user sign-in', () => {
   let server;
