@@ -129,6 +129,22 @@ bool is_sts_credentials_call(const AuditCall& c) {
   return c.service == "sts" && c.result.is_object() && c.result.get_object().contains("Credentials");
 }
 
+// Leaves out of v what write_converted leaves out of the record (the same walk).
+void drop_secrets(json::value& v, bool keys_are_members);
+void drop_secrets(json::object& o, bool keys_are_members) {
+  if (keys_are_members)
+    for (auto it = o.begin(); it != o.end();) it = is_secret_member(it->key()) ? o.stable_erase(it) : it + 1;
+  for (auto& kv : o) {
+    const bool child_members = !(keys_are_members && is_map_member(kv.key()) && kv.value().is_object());
+    drop_secrets(kv.value(), child_members);
+  }
+}
+void drop_secrets(json::value& v, bool keys_are_members) {
+  if (v.is_object()) drop_secrets(v.get_object(), keys_are_members);
+  else if (v.is_array())
+    for (auto& e : v.get_array()) drop_secrets(e, true);
+}
+
 }  // namespace
 
 bool is_read_only(std::string_view op) {
@@ -261,6 +277,18 @@ static void write_request_parameters(JsonWriter& w, const AuditCall& c) {
   } else {
     w.value(request_parameters(c));  // S3 moves and adds members: built as a tree first
   }
+}
+
+// Whether the record of the call shows anything of its result.
+static bool records_response(const AuditCall& c) {
+  return is_console_sign_in(c) ||
+         (c.error_code.empty() && (is_sts_credentials_call(c) || (c.service == "iam" && starts_with(c.operation, "Create"))));
+}
+
+void keep_what_records_show(AuditCall& c) {
+  if (!records_response(c)) c.result = nullptr;
+  drop_secrets(c.params, true);
+  drop_secrets(c.result, true);
 }
 
 static void write_response_elements(JsonWriter& w, const AuditCall& c) {

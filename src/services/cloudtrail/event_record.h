@@ -55,6 +55,12 @@ struct RecordInput {
   double session_created = 0;
   const std::vector<AuditResource>* resources = nullptr;  // record_resources(*call), when known
 };
+// Drops from a call what no record of it shows: secret members at any depth (passwords, keys, MFA
+// seeds, object content; not the keys of maps such as Tags) and the result of calls whose record
+// has no responseElements. Records built from the call afterwards are the same; the trail keeps
+// calls this way, so that it holds no secret and no uploaded object.
+void keep_what_records_show(AuditCall& call);
+
 // The record as CloudTrail stores it (JSON text), written directly.
 std::string record_json(const RecordInput& in);
 // The same, parsed.

@@ -277,6 +277,66 @@ TEST(Record, MapKeysKeepTheirSpellingAndBlobsAreDropped) {
   EXPECT_NE(text.find(R"("contentType":"HIDDEN_DUE_TO_SECURITY_REASONS")"), std::string::npos) << text;
 }
 
+// The trail keeps calls with what no record shows dropped: the records built from them are the
+// same, and the kept call holds no secret, no object content and no unshown result.
+TEST(Record, KeptCallsHoldOnlyWhatRecordsShow) {
+  std::vector<AuditCall> calls;
+  auto login = call_of(iam_user(), "iam", "CreateLoginProfile");
+  login.params["UserName"] = "bob";
+  login.params["Password"] = "Sup3rSecret!Pass";
+  calls.push_back(login);
+  auto key = call_of(iam_user(), "iam", "CreateAccessKey");
+  key.result = json::object{{"AccessKey", json::object{{"UserName", "bob"}, {"AccessKeyId", "AKIANEWKEY0000000001"},
+                                                       {"SecretAccessKey", "wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETKEY0001"},
+                                                       {"CreateDate", kT}}}};
+  calls.push_back(key);
+  auto put = call_of(iam_user(), "s3", "PutObject");
+  put.params["Bucket"] = "b";
+  put.params["Key"] = "k";
+  put.params["Body"] = std::string(100000, 'x');
+  put.params["Metadata"] = json::object{{"Password", "a map key, not a member"}};
+  calls.push_back(put);
+  auto get = call_of(iam_user(), "s3", "GetObject");
+  get.params["Bucket"] = "b";
+  get.result = json::object{{"Body", std::string(100000, 'y')}, {"ContentLength", 100000}};
+  calls.push_back(get);
+  auto tags = call_of(iam_user(), "iam", "TagUser");
+  tags.params["Tags"] = json::array{json::object{{"Key", "Password"}, {"Value", "v"}}};
+  tags.params["PrivateKey"] = "-----BEGIN";
+  calls.push_back(tags);
+  auto creds = call_of(role_session(), "sts", "AssumeRole");
+  creds.result = json::object{{"Credentials", json::object{{"AccessKeyId", "ASIAEXAMPLE000000001"},
+                                                           {"SecretAccessKey", "secret"},
+                                                           {"SessionToken", "token"},
+                                                           {"Expiration", kT}}}};
+  calls.push_back(creds);
+  auto signin = call_of(root_key(), "signin", "ConsoleLogin");
+  signin.result = json::object{{"ConsoleLogin", "Success"}};
+  calls.push_back(signin);
+
+  for (auto& c : calls) {
+    SCOPED_TRACE(c.operation);
+    const std::string before = json::serialize(record_of(c));
+    AuditCall kept = c;
+    keep_what_records_show(kept);
+    EXPECT_EQ(json::serialize(record_of(kept)), before);
+    const std::string held = json::serialize(kept.params) + json::serialize(kept.result);
+    for (const char* gone : {"Sup3rSecret", "wJalrXUtnFEMI", "xxxxxxxxxx", "yyyyyyyyyy", "-----BEGIN", "\"secret\""})
+      EXPECT_EQ(held.find(gone), std::string::npos) << held.substr(0, 200);
+  }
+  // Map keys keep their values; results no record shows are not kept; those it shows are.
+  EXPECT_NE(json::serialize(calls[2].params).find("a map key"), std::string::npos);
+  AuditCall get_kept = calls[3];
+  keep_what_records_show(get_kept);
+  EXPECT_TRUE(get_kept.result.is_null());
+  AuditCall creds_kept = calls[5];
+  keep_what_records_show(creds_kept);
+  EXPECT_TRUE(creds_kept.result.at("Credentials").as_object().contains("SessionToken"));
+  AuditCall signin_kept = calls[6];
+  keep_what_records_show(signin_kept);
+  EXPECT_EQ(json::serialize(signin_kept.result), R"({"ConsoleLogin":"Success"})");
+}
+
 TEST(Record, LongStringsAreCheckedForUtf8PastTheirAsciiStart) {
   auto c = call_of(iam_user(), "sqs", "SetQueueAttributes");
   c.params["QueueUrl"] = "http://a-long-ascii-prefix/caf\xc3\xa9/\xe2\x82\xac";            // valid UTF-8 after 8+ bytes

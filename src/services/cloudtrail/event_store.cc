@@ -168,6 +168,7 @@ void EventStore::record(AuditCall call) {
   std::sort(rc->keys.begin(), rc->keys.end());
   rc->keys.erase(std::unique(rc->keys.begin(), rc->keys.end()), rc->keys.end());
   const double event_time = std::floor(call.event_time);
+  keep_what_records_show(call);  // no secret, no object content, kept for as long as the event
   rc->call = std::move(call);
   const bool read_only = rc->read_only;
 
