@@ -32,8 +32,6 @@ class AnswerBatching {
     return batching_;
   }
 
-  bool batching() const { return batching_; }
-
  private:
   enum class Phase { MeasureWithout, MeasureWith, Keep };
 

@@ -141,9 +141,9 @@ StoredEvent stored_event(const RecordedEvent& e) {
 void EventStore::record(AuditCall call) {
   // Recipients in order, without repeats; an anonymous call with no owner to tell is kept nowhere.
   std::vector<std::string> recipients;
-  for (auto& a : call.recipient_accounts)
+  for (const auto& a : call.recipient_accounts)
     if (!a.empty() && std::find(recipients.begin(), recipients.end(), a) == recipients.end())
-      recipients.push_back(std::move(a));
+      recipients.push_back(a);
   if (recipients.empty()) return;
 
   auto rc = std::make_shared<RecordedCall>();
